@@ -1,0 +1,53 @@
+import path from 'node:path';
+import { migrateToLatest } from '../../db/migrate';
+import { startEmbeddedPostgres, type EmbeddedServer } from '../../db/embedded';
+import { closeDb, db, pool } from '~/lib/db.server';
+import { dataDir, EnvError, getEnv, resetEnvCache } from '~/lib/env.server';
+
+export const log = (line: string) => console.log(`[banso] ${line}`);
+
+/** Reads and validates the environment, or exits with a clear message. */
+export function loadEnvOrExit() {
+  try {
+    return getEnv();
+  } catch (e) {
+    if (e instanceof EnvError) {
+      console.error(`[banso] ${e.message}\nFix the variables above and start again.`);
+      process.exit(78); // EX_CONFIG
+    }
+    throw e;
+  }
+}
+
+/**
+ * The one start-up path for app, worker and CLI: an external PostgreSQL from DATABASE_URL, or the
+ * embedded one (data in DATA_DIR/pg); then migrations. The same code runs either way.
+ */
+export async function prepareDatabase(opts: { migrate: boolean }): Promise<{
+  embedded: EmbeddedServer | null;
+  shutdown: () => Promise<void>;
+}> {
+  const env = loadEnvOrExit();
+  let embedded: EmbeddedServer | null = null;
+  if (!env.DATABASE_URL) {
+    embedded = await startEmbeddedPostgres({
+      dataDir: path.join(dataDir(), 'pg'),
+      port: env.EMBEDDED_PG_PORT,
+      database: 'banso',
+      log,
+    });
+    process.env.DATABASE_URL = embedded.connectionString('banso');
+    resetEnvCache();
+  } else {
+    log(`using external PostgreSQL from DATABASE_URL`);
+  }
+  await db.selectNoFrom((eb) => eb.val(1).as('one')).execute();
+  if (opts.migrate) await migrateToLatest(db, pool(), log);
+  return {
+    embedded,
+    shutdown: async () => {
+      await closeDb();
+      if (embedded) await embedded.stop();
+    },
+  };
+}

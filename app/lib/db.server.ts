@@ -1,0 +1,43 @@
+import type { Kysely, Transaction } from 'kysely';
+import { createDb, type DbHandle } from '../../db/connection';
+import type { Database } from '../../db/schema';
+import { getEnv } from './env.server';
+
+export type DB = Kysely<Database>;
+export type Tx = Transaction<Database>;
+/** Functions take this so they compose inside a caller's transaction. */
+export type Queryable = Kysely<Database> | Transaction<Database>;
+
+// Survives dev-mode rebuilds (the server bundle is re-imported; the pool must not be recreated).
+const globalForDb = globalThis as unknown as { __bansoDb?: DbHandle & { url: string } };
+
+function handle(): DbHandle {
+  const url = getEnv().DATABASE_URL;
+  if (!url) {
+    throw new Error(
+      'DATABASE_URL is not set: the server entry must start the embedded PostgreSQL first',
+    );
+  }
+  if (!globalForDb.__bansoDb || globalForDb.__bansoDb.url !== url) {
+    globalForDb.__bansoDb = { ...createDb(url), url };
+  }
+  return globalForDb.__bansoDb;
+}
+
+export const db = new Proxy({} as Kysely<Database>, {
+  get(_t, prop) {
+    const target = handle().db as unknown as Record<string | symbol, unknown>;
+    const value = target[prop];
+    return typeof value === 'function' ? (value as Function).bind(target) : value;
+  },
+});
+
+export function pool() {
+  return handle().pool;
+}
+
+export async function closeDb() {
+  const h = globalForDb.__bansoDb;
+  globalForDb.__bansoDb = undefined;
+  if (h) await h.db.destroy();
+}

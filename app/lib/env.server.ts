@@ -1,0 +1,74 @@
+import path from 'node:path';
+import { z } from 'zod';
+
+const bool = z
+  .enum(['true', 'false', '1', '0', 'yes', 'no'])
+  .transform((v) => v === 'true' || v === '1' || v === 'yes');
+
+const postgresUrl = z
+  .string()
+  .regex(/^postgres(ql)?:\/\//, 'must start with postgres:// or postgresql://');
+
+const envSchema = z.object({
+  NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
+  PORT: z.coerce.number().int().min(1).max(65535).default(3000),
+  HOST: z.string().min(1).default('0.0.0.0'),
+  /** External PostgreSQL; when unset an embedded server is started (data in DATA_DIR/pg). */
+  DATABASE_URL: postgresUrl.optional(),
+  DATA_DIR: z.string().min(1).default('.data'),
+  EMBEDDED_PG_PORT: z.coerce.number().int().min(1024).max(65535).default(54329),
+  /** Public base URL used in emailed links. Defaults to http://localhost:PORT. */
+  APP_URL: z.string().url().optional(),
+  SMTP_URL: z
+    .string()
+    .regex(/^smtps?:\/\//, 'must start with smtp:// or smtps://')
+    .optional(),
+  MAIL_FROM: z
+    .string()
+    .min(3)
+    .default('伴走連携ネットワーク事務局 <no-reply@banso-network.example>'),
+  RUN_WORKER: bool.default('true'),
+  WORKER_CONCURRENCY: z.coerce.number().int().min(1).max(50).default(4),
+  TRUST_PROXY: bool.default('false'),
+  MAP_TILE_URL: z.string().min(1).default('https://tile.openstreetmap.org/{z}/{x}/{y}.png'),
+  SESSION_IDLE_HOURS: z.coerce.number().positive().default(12),
+  SESSION_ABSOLUTE_DAYS: z.coerce.number().positive().default(30),
+  /** Seed demo data into an empty database on start (default: on, except in production). */
+  SEED_DEMO: bool.optional(),
+});
+
+export type Env = z.infer<typeof envSchema>;
+
+let cached: Env | undefined;
+
+/** Parses process.env once; throws an error whose message lists every invalid variable. */
+export function getEnv(): Env {
+  if (cached) return cached;
+  const parsed = envSchema.safeParse(process.env);
+  if (!parsed.success) {
+    const lines = parsed.error.issues.map((i) => `  - ${i.path.join('.')}: ${i.message}`);
+    throw new EnvError(`Invalid environment configuration:\n${lines.join('\n')}`);
+  }
+  cached = parsed.data;
+  return cached;
+}
+
+/** Tests change variables between cases; they call this to re-read them. */
+export function resetEnvCache() {
+  cached = undefined;
+}
+
+export class EnvError extends Error {
+  name = 'EnvError';
+}
+
+export function dataDir(): string {
+  return path.resolve(getEnv().DATA_DIR);
+}
+
+export function appUrl(): string {
+  const env = getEnv();
+  return (env.APP_URL ?? `http://localhost:${env.PORT}`).replace(/\/$/, '');
+}
+
+export const isProduction = () => getEnv().NODE_ENV === 'production';

@@ -1,0 +1,38 @@
+export type Locale = 'ja' | 'en';
+export const TIME_ZONE = 'Asia/Tokyo';
+
+/** Date and time as people in Japan read it, whatever the server's or browser's zone. */
+export function formatDateTime(d: Date | string, locale: Locale): string {
+  return new Intl.DateTimeFormat(locale === 'ja' ? 'ja-JP' : 'en-GB', {
+    timeZone: TIME_ZONE,
+    year: 'numeric',
+    month: locale === 'ja' ? 'long' : 'short',
+    day: 'numeric',
+    hour: '2-digit',
+    minute: '2-digit',
+    hour12: false,
+  }).format(new Date(d));
+}
+
+export function formatDate(d: Date | string, locale: Locale): string {
+  return new Intl.DateTimeFormat(locale === 'ja' ? 'ja-JP' : 'en-GB', {
+    timeZone: TIME_ZONE,
+    year: 'numeric',
+    month: locale === 'ja' ? 'long' : 'short',
+    day: 'numeric',
+  }).format(new Date(d));
+}
+
+export function formatTime(d: Date | string, locale: Locale): string {
+  return new Intl.DateTimeFormat(locale === 'ja' ? 'ja-JP' : 'en-GB', {
+    timeZone: TIME_ZONE,
+    hour: '2-digit',
+    minute: '2-digit',
+    hour12: false,
+  }).format(new Date(d));
+}
+
+/** Both languages at once, for emails whose recipients' language we render separately. */
+export function bilingualDateTime(d: Date | string) {
+  return { ja: formatDateTime(d, 'ja'), en: formatDateTime(d, 'en') };
+}

@@ -1,0 +1,50 @@
+import type { LoaderFunctionArgs, MetaFunction } from '@remix-run/node';
+import { Link, useLoaderData } from '@remix-run/react';
+import { useTranslation } from 'react-i18next';
+import { Notice } from '~/components/forms';
+import { requireRole } from '~/modules/auth/auth.server';
+import { userCounts } from '~/modules/auth/users.server';
+import { mailStatusCounts } from '~/modules/mail/mail.server';
+
+export const meta: MetaFunction = () => [{ title: '事務局 / Secretariat' }];
+
+export async function loader({ request }: LoaderFunctionArgs) {
+  const user = await requireRole(request, ['secretariat']);
+  const [users, mail] = await Promise.all([userCounts(), mailStatusCounts()]);
+  const sum = (status: string) =>
+    users.filter((u) => u.status === status).reduce((a, u) => a + u.n, 0);
+  return { name: user.name, active: sum('active'), invited: sum('invited'), mail };
+}
+
+export default function SecretariatHome() {
+  const { name, active, invited, mail } = useLoaderData<typeof loader>();
+  const { t } = useTranslation();
+  return (
+    <>
+      <h1>{t('secretariat.title')}</h1>
+      <p>{t('secretariat.welcome', { name })}</p>
+      {mail.failed > 0 ? (
+        <Notice kind="error">
+          {t('secretariat.mailFailedAlert')}{' '}
+          <Link to="/secretariat/mail?status=failed">{t('secretariat.viewMail')}</Link>
+        </Notice>
+      ) : null}
+      <div className="cards">
+        <section className="card" aria-labelledby="card-users">
+          <h2 id="card-users">{t('secretariat.usersCard')}</h2>
+          <p className="stat">{t('secretariat.activeUsers', { n: active })}</p>
+          <p>{t('secretariat.invitedUsers', { n: invited })}</p>
+          <Link to="/secretariat/users">{t('secretariat.manageUsers')}</Link>
+        </section>
+        <section className="card" aria-labelledby="card-mail">
+          <h2 id="card-mail">{t('secretariat.mailCard')}</h2>
+          <p className="stat">{t('secretariat.mailQueued', { n: mail.queued + mail.sending })}</p>
+          <p className={mail.failed ? 'text-danger' : undefined}>
+            {t('secretariat.mailFailed', { n: mail.failed })}
+          </p>
+          <Link to="/secretariat/mail">{t('secretariat.viewMail')}</Link>
+        </section>
+      </div>
+    </>
+  );
+}

@@ -1,0 +1,11 @@
+import type { Migration } from 'kysely';
+import * as m20261123T1000 from './2026-11-23T1000_foundation';
+
+/**
+ * Every migration, in order. Listed statically (not read from the folder at run time) so the
+ * same code runs under tsx, Vitest and any bundler. tests/unit/migrations-listed.test.ts checks
+ * that no file in this folder is missing here.
+ */
+export const migrations: Record<string, Migration> = {
+  '2026-11-23T1000_foundation': m20261123T1000,
+};

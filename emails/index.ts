@@ -1,0 +1,25 @@
+import type { Locale } from '../db/schema';
+import invitation from './invitation';
+import { type EmailTemplate, renderEmail, type RenderedEmail } from './layout';
+import passwordChanged from './password-changed';
+import passwordReset from './password-reset';
+
+/** Every email the platform sends. Add a template here and its data type follows. */
+export const templates = {
+  invitation,
+  password_reset: passwordReset,
+  password_changed: passwordChanged,
+};
+
+export type TemplateName = keyof typeof templates;
+export type TemplateData<N extends TemplateName> =
+  (typeof templates)[N] extends EmailTemplate<infer D> ? D : never;
+
+export function render<N extends TemplateName>(
+  name: N,
+  locale: Locale,
+  data: TemplateData<N>,
+): RenderedEmail & { redactAfterSend: boolean } {
+  const t = templates[name] as EmailTemplate<TemplateData<N>>;
+  return { ...renderEmail(locale, t.content[locale](data)), redactAfterSend: t.redactAfterSend };
+}

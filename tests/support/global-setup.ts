@@ -1,0 +1,63 @@
+import path from 'node:path';
+import pg from 'pg';
+import type { TestProject } from 'vitest/node';
+import { createDb } from '../../db/connection';
+import { startEmbeddedPostgres } from '../../db/embedded';
+import { migrateToLatest } from '../../db/migrate';
+
+declare module 'vitest' {
+  export interface ProvidedContext {
+    adminDatabaseUrl: string;
+    templateDatabase: string;
+  }
+}
+
+/**
+ * One real PostgreSQL for the run: TEST_DATABASE_URL (any server where databases may be created)
+ * or an embedded one. A template database is migrated once; every test file then gets its own
+ * copy (tests/support/setup-database.ts), so workers never share state.
+ */
+export default async function setup(project: TestProject) {
+  let adminUrl = process.env.TEST_DATABASE_URL;
+  let stop: (() => Promise<void>) | undefined;
+  if (!adminUrl) {
+    const server = await startEmbeddedPostgres({
+      dataDir: path.resolve('.data/test-pg'),
+      port: Number(process.env.TEST_PG_PORT ?? 54339),
+    });
+    adminUrl = server.connectionString('postgres');
+    stop = server.stop;
+  }
+  const template = `banso_template_${process.pid}`;
+  await adminQuery(adminUrl, `drop database if exists ${template} with (force)`);
+  await adminQuery(adminUrl, `create database ${template}`);
+  const { db, pool } = createDb(withDatabase(adminUrl, template), 2);
+  try {
+    await migrateToLatest(db, pool);
+  } finally {
+    await db.destroy();
+  }
+  project.provide('adminDatabaseUrl', adminUrl);
+  project.provide('templateDatabase', template);
+
+  return async () => {
+    await adminQuery(adminUrl, `drop database if exists ${template} with (force)`);
+    await stop?.();
+  };
+}
+
+export function withDatabase(url: string, database: string) {
+  const u = new URL(url);
+  u.pathname = `/${database}`;
+  return u.toString();
+}
+
+export async function adminQuery(url: string, text: string) {
+  const client = new pg.Client({ connectionString: url });
+  await client.connect();
+  try {
+    await client.query(text);
+  } finally {
+    await client.end();
+  }
+}
