@@ -1,0 +1,37 @@
+import { describe, expect, it } from 'vitest';
+import { render, templates } from '../../emails';
+
+describe('email templates', () => {
+  it('every template renders in Japanese and English with subject, text and HTML', () => {
+    for (const name of Object.keys(templates) as (keyof typeof templates)[]) {
+      for (const locale of ['ja', 'en'] as const) {
+        const out = render(name, locale, {
+          name: 'Test',
+          inviterName: 'Sec',
+          roleLabel: { ja: '相談員', en: 'Counselor' },
+          url: 'http://localhost:3000/x',
+          expiresAt: { ja: 'j', en: 'e' },
+          at: { ja: 'j', en: 'e' },
+        } as never);
+        expect(out.subject.length, `${name}/${locale}`).toBeGreaterThan(5);
+        expect(out.text.length).toBeGreaterThan(20);
+        expect(out.html).toContain(`<html lang="${locale}">`);
+      }
+    }
+  });
+
+  it('escapes what people typed, in HTML', () => {
+    const out = render('invitation', 'ja', {
+      name: '<script>alert(1)</script>',
+      inviterName: 'A & B',
+      roleLabel: { ja: '相談員', en: 'Counselor' },
+      url: 'http://localhost:3000/invite/t"><img src=x>',
+      expiresAt: { ja: 'j', en: 'e' },
+    });
+    expect(out.html).not.toContain('<script>');
+    expect(out.html).toContain('&lt;script&gt;');
+    expect(out.html).toContain('A &amp; B');
+    expect(out.html).not.toContain('"><img');
+    expect(out.text).toContain('<script>alert(1)</script> 様');
+  });
+});
