@@ -31,6 +31,7 @@ async function main(argv: string[]): Promise<number> {
   if (!['create-user', 'migrate', 'seed-demo'].includes(verb)) {
     throw new UsageError(`unknown verb "${verb}"`);
   }
+  const input = verb === 'create-user' ? parseCreateUser(rest) : null;
   const { shutdown } = await prepareDatabase({ migrate: true });
   try {
     if (verb === 'migrate') {
@@ -38,8 +39,8 @@ async function main(argv: string[]): Promise<number> {
     } else if (verb === 'seed-demo') {
       await seedDemo(log);
       printDemoLogins(log);
-    } else if (verb === 'create-user') {
-      await createUser(rest);
+    } else if (input) {
+      await createUser(input);
     }
     return 0;
   } finally {
@@ -47,7 +48,7 @@ async function main(argv: string[]): Promise<number> {
   }
 }
 
-async function createUser(args: string[]) {
+function parseCreateUser(args: string[]) {
   let values;
   try {
     ({ values } = parseArgs({
@@ -75,11 +76,15 @@ async function createUser(args: string[]) {
     locale: values.locale ?? 'ja',
   });
   if (!parsed.success) throw new DataError(describe(parsed.error));
+  return parsed.data;
+}
+
+async function createUser(input: z.infer<typeof inviteSchema>) {
   try {
     const { userId, url } = await db
       .transaction()
-      .execute((tx) => inviteUser(tx, parsed.data, { userId: null, name: 'Operator', ip: null }));
-    console.log(`created user ${userId} (${parsed.data.email}, ${parsed.data.role})`);
+      .execute((tx) => inviteUser(tx, input, { userId: null, name: 'Operator', ip: null }));
+    console.log(`created user ${userId} (${input.email}, ${input.role})`);
     console.log(`invitation link (single use, valid 72 h):\n${url}`);
   } catch (e) {
     if (e instanceof DomainError) throw new DataError(`${e.field ?? 'input'}: ${tKey(t, e.code)}`);

@@ -31,6 +31,7 @@ export function createI18n(locale: Locale): I18n {
     interpolation: { escapeValue: false },
     initAsync: false,
     react: { useSuspense: false },
+    showSupportNotice: false,
   });
   return instance;
 }
