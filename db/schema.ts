@@ -21,12 +21,126 @@ export type PartnerKind =
   | 'other';
 export type PartnerStatus = 'prospective' | 'active' | 'suspended' | 'retired';
 
+export type AccountType = 'ordinary' | 'current' | 'savings';
+/** numeric columns arrive from pg as strings */
+type Numeric = ColumnType<string, number | string | undefined, number | string>;
+
 export interface PartnerTable {
   id: Generated<string>;
   kind: PartnerKind;
   name: string;
   name_kana: Generated<string>;
   status: Generated<PartnerStatus>;
+  network_member: Generated<boolean>;
+  municipality_code: string | null;
+  prefecture_code: number | null;
+  postal_code: string | null;
+  address: Generated<string>;
+  lat: number | null;
+  lng: number | null;
+  service_radius_km: Numeric;
+  languages: ColumnType<string[], string[] | undefined, string[]>;
+  specialties: ColumnType<string[], string[] | undefined, string[]>;
+  contact_name: Generated<string>;
+  contact_email: Generated<string>;
+  contact_phone: Generated<string>;
+  availability: Generated<string>;
+  public_listing: Generated<boolean>;
+  invoice_number: string | null;
+  bank_code: string | null;
+  branch_code: string | null;
+  account_type: AccountType | null;
+  account_number: string | null;
+  account_holder_kana: string | null;
+  withholding_tax: Generated<boolean>;
+  match_key: string | null;
+  version: Generated<number>;
+  created_at: GeneratedTimestamp;
+  updated_at: GeneratedTimestamp;
+}
+
+export interface PrefectureTable {
+  code: number;
+  name: string;
+  name_en: string;
+  lat: number;
+  lng: number;
+}
+
+export interface MunicipalityTable {
+  code: string;
+  prefecture_code: number;
+  name: string;
+  name_kana: string;
+  lat: number;
+  lng: number;
+}
+
+export interface PartnerChangeTable {
+  id: Generated<string>;
+  partner_id: string;
+  at: GeneratedTimestamp;
+  actor_user_id: string | null;
+  action: string;
+  changes: ColumnType<Record<string, [unknown, unknown]>, string, string>;
+}
+
+export interface StoredFileTable {
+  id: Generated<string>;
+  purpose: string;
+  filename: string;
+  content_type: string;
+  size: number;
+  sha256: string;
+  content: Buffer;
+  created_by: string | null;
+  created_at: GeneratedTimestamp;
+}
+
+export type MouStatus = 'draft' | 'active' | 'expired' | 'terminated';
+export type TravelMode = 'none' | 'per_km' | 'actual';
+
+/** date columns are kept as 'YYYY-MM-DD' strings (see db/connection.ts) */
+export interface MouTable {
+  id: Generated<string>;
+  partner_id: string;
+  reference_no: string;
+  status: Generated<MouStatus>;
+  valid_from: string;
+  valid_until: string | null;
+  signed_on: string | null;
+  signed_file_id: string | null;
+  conditions: Generated<string>;
+  visit_base_fee: Generated<number>;
+  base_hours: Numeric;
+  hourly_fee: Generated<number>;
+  travel_mode: Generated<TravelMode>;
+  travel_per_km: Generated<number>;
+  travel_cap: number | null;
+  interpreter_hourly: Generated<number>;
+  shelter_per_night: Generated<number>;
+  phone_support_fee: Generated<number>;
+  consumption_tax: Generated<boolean>;
+  max_concurrent_requests: Generated<number>;
+  reminder_sent_at: Timestamp | null;
+  created_by: string | null;
+  created_at: GeneratedTimestamp;
+  updated_at: GeneratedTimestamp;
+}
+
+export interface ShelterTable {
+  id: Generated<string>;
+  partner_id: string;
+  name: string;
+  capacity: number;
+  beds_occupied: Generated<number>;
+  accepts: ColumnType<string[], string[] | undefined, string[]>;
+  active: Generated<boolean>;
+  municipality_code: string;
+  address: Generated<string>;
+  lat: number | null;
+  lng: number | null;
+  notes: Generated<string>;
   created_at: GeneratedTimestamp;
   updated_at: GeneratedTimestamp;
 }
@@ -120,6 +234,12 @@ export interface AuditLogTable {
 
 export interface Database {
   partner: PartnerTable;
+  prefecture: PrefectureTable;
+  municipality: MunicipalityTable;
+  partner_change: PartnerChangeTable;
+  stored_file: StoredFileTable;
+  mou: MouTable;
+  shelter: ShelterTable;
   app_user: AppUserTable;
   user_session: UserSessionTable;
   user_token: UserTokenTable;

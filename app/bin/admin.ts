@@ -3,7 +3,8 @@ import { z } from 'zod';
 import { createI18n, tKey } from '~/i18n/i18n';
 import { db } from '~/lib/db.server';
 import { inviteSchema } from '~/modules/auth/schemas';
-import { DomainError, inviteUser } from '~/modules/auth/users.server';
+import { inviteUser } from '~/modules/auth/users.server';
+import { DomainError } from '~/modules/errors';
 import { printDemoLogins, seedDemo } from '~/modules/demo/seed.server';
 import { log, prepareDatabase } from './bootstrap';
 

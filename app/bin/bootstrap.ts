@@ -1,5 +1,6 @@
 import path from 'node:path';
 import { migrateToLatest } from '../../db/migrate';
+import { loadReferenceData } from '../../db/reference';
 import { startEmbeddedPostgres, type EmbeddedServer } from '../../db/embedded';
 import { closeDb, db, pool } from '~/lib/db.server';
 import { dataDir, EnvError, getEnv, resetEnvCache } from '~/lib/env.server';
@@ -42,7 +43,10 @@ export async function prepareDatabase(opts: { migrate: boolean }): Promise<{
     log(`using external PostgreSQL from DATABASE_URL`);
   }
   await db.selectNoFrom((eb) => eb.val(1).as('one')).execute();
-  if (opts.migrate) await migrateToLatest(db, pool(), log);
+  if (opts.migrate) {
+    await migrateToLatest(db, pool(), log);
+    await loadReferenceData(db);
+  }
   return {
     embedded,
     shutdown: async () => {

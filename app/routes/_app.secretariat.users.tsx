@@ -15,7 +15,8 @@ import { db } from '~/lib/db.server';
 import { formatDate } from '~/lib/format';
 import { requireRole } from '~/modules/auth/auth.server';
 import { inviteSchema } from '~/modules/auth/schemas';
-import { DomainError, inviteUser, listUsers, resendInvitation } from '~/modules/auth/users.server';
+import { inviteUser, listUsers, resendInvitation } from '~/modules/auth/users.server';
+import { DomainError } from '~/modules/errors';
 import { listPartnerOptions } from '~/modules/partners/partners.server';
 
 export const meta: MetaFunction = () => [{ title: 'ユーザー / Users' }];

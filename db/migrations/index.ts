@@ -1,5 +1,6 @@
 import type { Migration } from 'kysely';
 import * as m20261123T1000 from './2026-11-23T1000_foundation';
+import * as m20261123T1100 from './2026-11-23T1100_partner_registry';
 
 /**
  * Every migration, in order. Listed statically (not read from the folder at run time) so the
@@ -8,4 +9,5 @@ import * as m20261123T1000 from './2026-11-23T1000_foundation';
  */
 export const migrations: Record<string, Migration> = {
   '2026-11-23T1000_foundation': m20261123T1000,
+  '2026-11-23T1100_partner_registry': m20261123T1100,
 };

@@ -4,6 +4,7 @@ import type { TestProject } from 'vitest/node';
 import { createDb } from '../../db/connection';
 import { startEmbeddedPostgres } from '../../db/embedded';
 import { migrateToLatest } from '../../db/migrate';
+import { loadReferenceData } from '../../db/reference';
 
 declare module 'vitest' {
   export interface ProvidedContext {
@@ -34,6 +35,7 @@ export default async function setup(project: TestProject) {
   const { db, pool } = createDb(withDatabase(adminUrl, template), 2);
   try {
     await migrateToLatest(db, pool);
+    await loadReferenceData(db);
   } finally {
     await db.destroy();
   }

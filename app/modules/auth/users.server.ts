@@ -4,6 +4,7 @@ import { db, type Queryable, type Tx } from '~/lib/db.server';
 import { appUrl } from '~/lib/env.server';
 import { bilingualDateTime } from '~/lib/format';
 import { audit } from '~/modules/audit/audit.server';
+import { DomainError } from '~/modules/errors';
 import { enqueueEmail } from '~/modules/mail/mail.server';
 import { partnerExists } from '~/modules/partners/partners.server';
 import { endAllSessions, startSession } from './auth.server';
@@ -22,17 +23,6 @@ export const ROLE_LABELS: Record<Role, { ja: string; en: string }> = {
   counselor: { ja: '相談員', en: 'Counselor' },
   partner: { ja: 'パートナー', en: 'Partner' },
 };
-
-export class DomainError extends Error {
-  constructor(
-    /** i18n key shown to the user */
-    public readonly code: string,
-    public readonly field?: string,
-  ) {
-    super(code);
-    this.name = 'DomainError';
-  }
-}
 
 export interface InviteInput {
   email: string;
