@@ -13,6 +13,7 @@ import type { ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
 import { GeneralErrorBoundary } from '~/components/error-boundary';
 import { resolveLocale } from '~/i18n/locale.server';
+import { getEnv } from '~/lib/env.server';
 import { getUser } from '~/modules/auth/auth.server';
 import appStyles from '~/styles/app.css';
 
@@ -25,7 +26,11 @@ export const meta: MetaFunction = () => [{ title: '伴走連携ネットワー�
 
 export async function loader({ request }: LoaderFunctionArgs) {
   const [user, locale] = await Promise.all([getUser(request), resolveLocale(request)]);
-  return { locale, user: user ? { name: user.name, role: user.role } : null };
+  return {
+    locale,
+    user: user ? { name: user.name, role: user.role } : null,
+    mapTileUrl: getEnv().MAP_TILE_URL,
+  };
 }
 
 export function Layout({ children }: { children: ReactNode }) {

@@ -25,7 +25,7 @@ export function TextField({
   autoComplete,
   required,
 }: {
-  field: FieldMetadata<string>;
+  field: FieldMetadata<any>;
   label: string;
   type?: 'text' | 'email' | 'password' | 'tel' | 'url' | 'number' | 'date' | 'time';
   hint?: string;
@@ -67,7 +67,7 @@ export function SelectField({
   placeholder,
   required,
 }: {
-  field: FieldMetadata<string>;
+  field: FieldMetadata<any>;
   label: string;
   options: { value: string; label: string }[];
   placeholder?: string;

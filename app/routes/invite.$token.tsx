@@ -1,15 +1,23 @@
-import type { MetaFunction } from '@remix-run/node';
+import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from '@remix-run/node';
 import { useActionData, useLoaderData } from '@remix-run/react';
 import { SetPasswordPage } from '~/components/set-password-form';
 import { setPasswordAction, setPasswordLoader } from '~/modules/auth/set-password-route.server';
 
 export const meta: MetaFunction = () => [
   { title: 'ご招待 / Invitation' },
-  { name: 'referrer', content: 'no-referrer' },
+  // same-origin (not no-referrer): the token stays out of other sites' logs, and form posts
+  // keep their Origin so the CSRF check accepts them.
+  { name: 'referrer', content: 'same-origin' },
 ];
 
-export const loader = setPasswordLoader('invitation');
-export const action = setPasswordAction('invitation');
+// Declared as functions, not `const loader = factory()`: the browser build drops loader/action
+// exports, but a top-level call would stay and fail there (the server module is empty in it).
+export function loader(args: LoaderFunctionArgs) {
+  return setPasswordLoader('invitation')(args);
+}
+export function action(args: ActionFunctionArgs) {
+  return setPasswordAction('invitation')(args);
+}
 
 export default function InvitationPage() {
   const { link } = useLoaderData<typeof loader>();

@@ -413,3 +413,65 @@ export async function listMunicipalities(q: Queryable) {
     .orderBy('code')
     .execute();
 }
+
+export async function municipalitiesOf(q: Queryable, prefectureCode: number) {
+  return q
+    .selectFrom('municipality')
+    .select(['code', 'name', 'name_kana', 'lat', 'lng'])
+    .where('prefecture_code', '=', prefectureCode)
+    .orderBy('code')
+    .execute();
+}
+
+export async function listMous(q: Queryable, partnerId: string) {
+  return q
+    .selectFrom('mou')
+    .select([
+      'id',
+      'reference_no',
+      'status',
+      'valid_from',
+      'valid_until',
+      'visit_base_fee',
+      'hourly_fee',
+      'max_concurrent_requests',
+    ])
+    .where('partner_id', '=', partnerId)
+    .orderBy('valid_from', 'desc')
+    .execute();
+}
+
+/** ⚑ Exact shelter location only for the secretariat and the owning partner. */
+export async function listShelters(q: Queryable, partnerId: string, viewer: Viewer) {
+  const exact = viewer.role === 'secretariat' || viewer.partnerId === partnerId;
+  const rows = await q
+    .selectFrom('shelter as s')
+    .innerJoin('municipality as m', 'm.code', 's.municipality_code')
+    .select([
+      's.id',
+      's.name',
+      's.capacity',
+      's.beds_occupied',
+      's.accepts',
+      's.active',
+      's.address',
+      's.lat',
+      's.lng',
+      'm.name as municipality_name',
+    ])
+    .where('s.partner_id', '=', partnerId)
+    .orderBy('s.name')
+    .execute();
+  return rows.map((s) => ({
+    id: s.id,
+    name: s.name,
+    capacity: s.capacity,
+    freeBeds: s.capacity - s.beds_occupied,
+    accepts: s.accepts,
+    active: s.active,
+    municipalityName: s.municipality_name,
+    address: exact ? s.address : null,
+    lat: exact ? s.lat : null,
+    lng: exact ? s.lng : null,
+  }));
+}

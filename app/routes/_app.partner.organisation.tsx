@@ -1,0 +1,122 @@
+import { getFormProps, useForm } from '@conform-to/react';
+import { parseWithZod } from '@conform-to/zod';
+import {
+  type ActionFunctionArgs,
+  data,
+  type LoaderFunctionArgs,
+  type MetaFunction,
+} from '@remix-run/node';
+import { Form, useActionData, useLoaderData } from '@remix-run/react';
+import { useTranslation } from 'react-i18next';
+import { FieldErrors, Notice, SubmitButton, TextField } from '~/components/forms';
+import { PartnerSummary } from '~/components/partner-summary';
+import { db } from '~/lib/db.server';
+import { requireRole } from '~/modules/auth/auth.server';
+import { LANGUAGES, SPECIALTIES } from '~/modules/partners/codes';
+import { contactSchema } from '~/modules/partners/partner-schema';
+import { getPartnerForViewer, updateOwnContact } from '~/modules/partners/partners.server';
+
+export const meta: MetaFunction = () => [{ title: '所属団体 / Organisation' }];
+
+export async function loader({ request }: LoaderFunctionArgs) {
+  const me = await requireRole(request, ['partner']);
+  const partner = await getPartnerForViewer(db, me.partnerId!, me);
+  if (!partner) throw new Response('Not Found', { status: 404 });
+  return { partner };
+}
+
+export async function action({ request, context }: ActionFunctionArgs) {
+  const me = await requireRole(request, ['partner']);
+  const submission = parseWithZod(await request.formData(), { schema: contactSchema });
+  if (submission.status !== 'success')
+    return data({ result: submission.reply(), changed: null }, 400);
+  const { changed } = await db.transaction().execute((tx) =>
+    updateOwnContact(tx, me.partnerId!, submission.value, {
+      userId: me.id,
+      ip: context.clientIp,
+    }),
+  );
+  return { result: submission.reply(), changed };
+}
+
+export default function OwnOrganisation() {
+  const { partner } = useLoaderData<typeof loader>();
+  const actionData = useActionData<typeof action>();
+  const { t } = useTranslation();
+  const [form, fields] = useForm({
+    id: 'own-contact',
+    lastResult: actionData?.result,
+    onValidate: ({ formData }) => parseWithZod(formData, { schema: contactSchema }),
+    shouldValidate: 'onBlur',
+    shouldRevalidate: 'onInput',
+    defaultValue: {
+      contactName: partner.contact_name,
+      contactEmail: partner.contact_email,
+      contactPhone: partner.contact_phone,
+    },
+  });
+  return (
+    <>
+      <h1>{partner.name}</h1>
+      <p className="hint">{t('partners.ownIntro')}</p>
+      {actionData?.changed === true ? <Notice kind="success">{t('partners.saved')}</Notice> : null}
+      {actionData?.changed === false ? (
+        <Notice kind="info">{t('partners.noChanges')}</Notice>
+      ) : null}
+      <PartnerSummary p={partner} />
+      <section className="form-section section" aria-labelledby="own-edit">
+        <h2 id="own-edit">{t('partners.contactTitle')}</h2>
+        <Form method="post" {...getFormProps(form)}>
+          <div className="form-grid">
+            <TextField field={fields.contactName} label={t('partners.contactName')} />
+            <TextField
+              field={fields.contactEmail}
+              label={t('partners.contactEmail')}
+              type="email"
+            />
+            <TextField field={fields.contactPhone} label={t('partners.contactPhone')} type="tel" />
+          </div>
+          <div className="field">
+            <label htmlFor={fields.availability.id}>{t('partners.availability')}</label>
+            <textarea
+              id={fields.availability.id}
+              name={fields.availability.name}
+              defaultValue={partner.availability}
+              rows={3}
+            />
+            <FieldErrors id={fields.availability.errorId} errors={fields.availability.errors} />
+          </div>
+          <fieldset className="check-grid">
+            <legend>{t('partners.languagesTitle')}</legend>
+            {LANGUAGES.map((l) => (
+              <label key={l} className="check">
+                <input
+                  type="checkbox"
+                  name="languages"
+                  value={l}
+                  defaultChecked={partner.languages.includes(l)}
+                />
+                {t(`languages.${l}`)}
+              </label>
+            ))}
+          </fieldset>
+          <fieldset className="check-grid">
+            <legend>{t('partners.specialtiesTitle')}</legend>
+            {SPECIALTIES.map((s) => (
+              <label key={s} className="check">
+                <input
+                  type="checkbox"
+                  name="specialties"
+                  value={s}
+                  defaultChecked={partner.specialties.includes(s)}
+                />
+                {t(`specialties.${s}`)}
+              </label>
+            ))}
+          </fieldset>
+          <SubmitButton>{t('partners.save')}</SubmitButton>
+        </Form>
+      </section>
+    </>
+  );
+}

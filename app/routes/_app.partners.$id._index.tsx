@@ -1,0 +1,113 @@
+import type { LoaderFunctionArgs, MetaFunction } from '@remix-run/node';
+import { Link, useLoaderData, useSearchParams } from '@remix-run/react';
+import { useTranslation } from 'react-i18next';
+import { Notice } from '~/components/forms';
+import { MouTable, PartnerSummary } from '~/components/partner-summary';
+import { db } from '~/lib/db.server';
+import { formatDateTime } from '~/lib/format';
+import { requireRole } from '~/modules/auth/auth.server';
+import {
+  getPartnerForViewer,
+  listMous,
+  listShelters,
+  partnerHistory,
+} from '~/modules/partners/partners.server';
+
+export const meta: MetaFunction<typeof loader> = ({ data }) => [
+  { title: data?.partner.name ?? 'Partner' },
+];
+
+export async function loader({ request, params }: LoaderFunctionArgs) {
+  const me = await requireRole(request, ['secretariat', 'counselor']);
+  const partner = await getPartnerForViewer(db, params.id ?? '', me);
+  if (!partner) throw new Response('Not Found', { status: 404 });
+  const isSecretariat = me.role === 'secretariat';
+  const [mous, shelters, history] = await Promise.all([
+    listMous(db, partner.id),
+    listShelters(db, partner.id, me),
+    isSecretariat ? partnerHistory(db, partner.id) : Promise.resolve([]),
+  ]);
+  return { partner, mous, shelters, history, canEdit: isSecretariat };
+}
+
+export default function PartnerPage() {
+  const { partner, mous, shelters, history, canEdit } = useLoaderData<typeof loader>();
+  const { t, i18n } = useTranslation();
+  const locale = i18n.language === 'en' ? 'en' : 'ja';
+  const [params] = useSearchParams();
+  return (
+    <>
+      <p>
+        <Link to="/partners">← {t('partners.title')}</Link>
+      </p>
+      <div className="page-head">
+        <h1>{partner.name}</h1>
+        {canEdit ? (
+          <Link to={`/partners/${partner.id}/edit`} className="button">
+            {t('partners.editPartner')}
+          </Link>
+        ) : null}
+      </div>
+      {params.get('created') ? <Notice kind="success">{t('partners.created')}</Notice> : null}
+      {params.get('saved') ? <Notice kind="success">{t('partners.saved')}</Notice> : null}
+      <PartnerSummary p={partner} />
+
+      <section aria-labelledby="mous" className="section">
+        <h2 id="mous">{t('partners.mousTitle')}</h2>
+        <MouTable mous={mous} locale={locale} />
+      </section>
+
+      <section aria-labelledby="shelters" className="section">
+        <h2 id="shelters">{t('partners.sheltersTitle')}</h2>
+        {shelters.length === 0 ? (
+          <p className="empty">{t('common.none')}</p>
+        ) : (
+          <ul className="history">
+            {shelters.map((s) => (
+              <li key={s.id}>
+                <strong>{s.name}</strong> — {s.municipalityName}
+                {s.address ? ` ${s.address}` : ''} · {s.freeBeds}/{s.capacity}
+              </li>
+            ))}
+          </ul>
+        )}
+      </section>
+
+      {canEdit ? (
+        <section aria-labelledby="history" className="section card">
+          <h2 id="history">{t('partners.history')}</h2>
+          {history.length === 0 ? (
+            <p className="empty">{t('partners.historyEmpty')}</p>
+          ) : (
+            <ol className="history">
+              {history.map((h) => (
+                <li key={h.id}>
+                  <strong>{t(`partners.actions.${h.action}` as 'partners.actions.update')}</strong>{' '}
+                  <span className="muted">
+                    {formatDateTime(h.at, locale)} · {h.actor_name ?? t('partners.historySystem')}
+                  </span>
+                  <dl>
+                    {Object.entries(h.changes).map(([field, [from, to]]) => (
+                      <div key={field} style={{ display: 'contents' }}>
+                        <dt>{field}</dt>
+                        <dd>
+                          {show(from)} → {show(to)}
+                        </dd>
+                      </div>
+                    ))}
+                  </dl>
+                </li>
+              ))}
+            </ol>
+          )}
+        </section>
+      ) : null}
+    </>
+  );
+}
+
+function show(v: unknown): string {
+  if (v === null || v === undefined || v === '') return '—';
+  if (Array.isArray(v)) return v.join(', ') || '—';
+  return String(v);
+}

@@ -1,0 +1,195 @@
+import type { LoaderFunctionArgs, MetaFunction } from '@remix-run/node';
+import { Form, Link, useLoaderData, useNavigation } from '@remix-run/react';
+import { useTranslation } from 'react-i18next';
+import { pageParam, Pagination } from '~/components/pagination';
+import { db } from '~/lib/db.server';
+import { formatDate } from '~/lib/format';
+import { requireRole } from '~/modules/auth/auth.server';
+import { LANGUAGES, PARTNER_KINDS, PARTNER_STATUSES, SPECIALTIES } from '~/modules/partners/codes';
+import { parsePartnerFilters } from '~/modules/partners/filters';
+import { listPartners, listPrefectures } from '~/modules/partners/partners.server';
+
+export const meta: MetaFunction = () => [{ title: 'パートナー / Partners' }];
+
+const PAGE_SIZE = 50;
+
+export async function loader({ request }: LoaderFunctionArgs) {
+  const user = await requireRole(request, ['secretariat', 'counselor']);
+  const url = new URL(request.url);
+  const f = parsePartnerFilters(url.searchParams);
+  const page = pageParam(url);
+  const [list, prefectures] = await Promise.all([
+    listPartners(db, { filters: f, sort: f.sort, dir: f.dir, page, pageSize: PAGE_SIZE }),
+    listPrefectures(db),
+  ]);
+  return {
+    ...list,
+    page,
+    pageSize: PAGE_SIZE,
+    filters: f,
+    prefectures,
+    canEdit: user.role === 'secretariat',
+  };
+}
+
+export default function PartnerList() {
+  const { rows, total, page, pageSize, filters, prefectures, canEdit } =
+    useLoaderData<typeof loader>();
+  const { t, i18n } = useTranslation();
+  const locale = i18n.language === 'en' ? 'en' : 'ja';
+  const navigation = useNavigation();
+  const busy = navigation.state === 'loading' && navigation.location?.pathname === '/partners';
+  return (
+    <>
+      <div className="page-head">
+        <h1>{t('partners.title')}</h1>
+        {canEdit ? (
+          <Link to="/partners/new" className="button primary">
+            {t('partners.newPartner')}
+          </Link>
+        ) : null}
+      </div>
+      <Form method="get" className="filters" role="search" aria-label={t('common.filter')}>
+        <div className="filter-grid">
+          <label>
+            <span>{t('partners.search')}</span>
+            <input type="search" name="q" defaultValue={filters.q ?? ''} />
+          </label>
+          <label>
+            <span>{t('partners.kind')}</span>
+            <select name="kind" defaultValue={filters.kind ?? ''}>
+              <option value="">{t('common.all')}</option>
+              {PARTNER_KINDS.map((k) => (
+                <option key={k} value={k}>
+                  {t(`partnerKinds.${k}`)}
+                </option>
+              ))}
+            </select>
+          </label>
+          <label>
+            <span>{t('partners.prefecture')}</span>
+            <select name="prefecture" defaultValue={filters.prefecture ?? ''}>
+              <option value="">{t('common.all')}</option>
+              {prefectures.map((p) => (
+                <option key={p.code} value={p.code}>
+                  {locale === 'en' ? p.name_en : p.name}
+                </option>
+              ))}
+            </select>
+          </label>
+          <label>
+            <span>{t('partners.language')}</span>
+            <select name="language" defaultValue={filters.language ?? ''}>
+              <option value="">{t('common.all')}</option>
+              {LANGUAGES.map((l) => (
+                <option key={l} value={l}>
+                  {t(`languages.${l}`)}
+                </option>
+              ))}
+            </select>
+          </label>
+          <label>
+            <span>{t('partners.specialty')}</span>
+            <select name="specialty" defaultValue={filters.specialty ?? ''}>
+              <option value="">{t('common.all')}</option>
+              {SPECIALTIES.map((s) => (
+                <option key={s} value={s}>
+                  {t(`specialties.${s}`)}
+                </option>
+              ))}
+            </select>
+          </label>
+          <label>
+            <span>{t('partners.status')}</span>
+            <select name="status" defaultValue={filters.status ?? ''}>
+              <option value="">{t('common.all')}</option>
+              {PARTNER_STATUSES.map((s) => (
+                <option key={s} value={s}>
+                  {t(`partnerStatuses.${s}`)}
+                </option>
+              ))}
+            </select>
+          </label>
+          <label>
+            <span>{t('partners.mouState')}</span>
+            <select name="mou" defaultValue={filters.mou ?? ''}>
+              <option value="">{t('common.all')}</option>
+              <option value="active">{t('partners.mouActive')}</option>
+              <option value="none">{t('partners.mouNone')}</option>
+              <option value="expiring">{t('partners.mouExpiring')}</option>
+            </select>
+          </label>
+          <label>
+            <span>{t('partners.sort')}</span>
+            <select name="sort" defaultValue={filters.sort}>
+              <option value="name">{t('partners.sortName')}</option>
+              <option value="updated">{t('partners.sortUpdated')}</option>
+              <option value="prefecture">{t('partners.sortPrefecture')}</option>
+              <option value="status">{t('partners.sortStatus')}</option>
+            </select>
+          </label>
+        </div>
+        <div className="filter-actions">
+          <button type="submit" className="button primary">
+            {t('partners.apply')}
+          </button>
+          <Link to="/partners">{t('partners.clear')}</Link>
+          <span className="muted" aria-live="polite">
+            {busy ? t('common.loading') : t('partners.count', { total })}
+          </span>
+        </div>
+      </Form>
+      {rows.length === 0 ? (
+        <p className="empty">{t('partners.empty')}</p>
+      ) : (
+        <div className="table-wrap">
+          <table>
+            <thead>
+              <tr>
+                <th scope="col">{t('partners.name')}</th>
+                <th scope="col">{t('partners.kind')}</th>
+                <th scope="col">{t('partners.municipality')}</th>
+                <th scope="col">{t('partners.language')}</th>
+                <th scope="col">{t('partners.mouState')}</th>
+                <th scope="col">{t('partners.status')}</th>
+                <th scope="col">{t('partners.updated')}</th>
+              </tr>
+            </thead>
+            <tbody>
+              {rows.map((p) => (
+                <tr key={p.id}>
+                  <td>
+                    <Link to={`/partners/${p.id}`}>{p.name}</Link>
+                    <div className="muted">{p.name_kana}</div>
+                  </td>
+                  <td>{t(`partnerKinds.${p.kind}`)}</td>
+                  <td>
+                    {p.prefecture_name ?? ''}
+                    {p.municipality_name ?? ''}
+                  </td>
+                  <td>
+                    {p.languages.map((l) => t(`languages.${l}` as 'languages.ja')).join('・')}
+                  </td>
+                  <td>
+                    {p.mou_active
+                      ? p.mou_until
+                        ? t('partners.mouUntil', { date: formatDate(p.mou_until, locale) })
+                        : t('partners.mouOpenEnded')
+                      : t('partners.noMou')}
+                  </td>
+                  <td>
+                    <span className={`status status-${p.status}`}>
+                      {t(`partnerStatuses.${p.status}`)}
+                    </span>
+                  </td>
+                  <td>{formatDate(p.updated_at, locale)}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
+      )}
+      <Pagination page={page} pageSize={pageSize} total={total} />
+    </>
+  );
+}
