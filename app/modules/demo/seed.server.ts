@@ -1,40 +1,114 @@
-import type { PartnerKind, Role } from '../../../db/schema';
+import type { Role } from '../../../db/schema';
 import { db } from '~/lib/db.server';
-import { makePartner, makeUser } from './factories.server';
+import { partnerSchema } from '~/modules/partners/partner-schema';
+import { createPartner, matchKey } from '~/modules/partners/partners.server';
+import { makeUser } from './factories.server';
+import { generatePartners } from './generator.server';
+
+export const DEMO_PARTNER_COUNT = 300;
 
 export const DEMO_PASSWORD = 'banso-demo-2026';
 
 interface DemoPartner {
   key: string;
-  kind: PartnerKind;
-  name: string;
-  nameKana: string;
+  input: Record<string, unknown>;
 }
 
+// The organisations the demo partner users belong to, placed at their real municipal offices.
 const partners: DemoPartner[] = [
   {
     key: 'amakusa',
-    kind: 'municipality',
-    name: '天草市 市民生活課',
-    nameKana: 'あまくさし しみんせいかつか',
+    input: {
+      kind: 'municipality',
+      name: '天草市 市民生活課',
+      nameKana: 'あまくさし しみんせいかつか',
+      status: 'active',
+      municipalityCode: '432156',
+      postalCode: '863-8631',
+      address: '東浜町8-1',
+      lat: 32.45862,
+      lng: 130.19317,
+      serviceRadiusKm: 40,
+      languages: ['ja', 'easy_ja', 'vi', 'tl'],
+      specialties: ['city_hall', 'hospital', 'school'],
+      contactName: '松本 健一',
+      contactEmail: 'amakusa@demo.example',
+      contactPhone: '0969-23-1111',
+      networkMember: true,
+      publicListing: true,
+      availability: '平日 8:30–17:15',
+    },
   },
   {
     key: 'kumamoto-ia',
-    kind: 'international_association',
-    name: '公益財団法人 熊本市国際交流振興事業団',
-    nameKana: 'くまもとしこくさいこうりゅうしんこうじぎょうだん',
+    input: {
+      kind: 'international_association',
+      name: '公益財団法人 熊本市国際交流振興事業団',
+      nameKana: 'くまもとしこくさいこうりゅうしんこうじぎょうだん',
+      status: 'active',
+      municipalityCode: '431001',
+      postalCode: '860-0806',
+      address: '花畑町4-18',
+      lat: 32.80275,
+      lng: 130.70616,
+      serviceRadiusKm: 30,
+      languages: ['ja', 'easy_ja', 'en', 'zh', 'ko', 'vi', 'id', 'ne', 'my'],
+      specialties: ['interpretation', 'city_hall', 'hospital', 'school', 'childcare'],
+      networkMember: true,
+      publicListing: true,
+      contactEmail: 'kumamoto@demo.example',
+      contactPhone: '096-359-2121',
+    },
   },
   {
     key: 'npo-minato',
-    kind: 'npo',
-    name: 'NPO法人 みなと多文化共生ネット',
-    nameKana: 'みなとたぶんかきょうせいねっと',
+    input: {
+      kind: 'npo',
+      name: 'NPO法人 みなと多文化共生ネット',
+      nameKana: 'みなとたぶんかきょうせいねっと',
+      status: 'active',
+      municipalityCode: '131032',
+      postalCode: '105-0014',
+      address: '芝3-1-1',
+      lat: 35.6497,
+      lng: 139.7486,
+      serviceRadiusKm: 25,
+      languages: ['ja', 'en', 'tl', 'es', 'pt'],
+      specialties: ['labor', 'housing', 'dv', 'legal'],
+      networkMember: true,
+      publicListing: true,
+      contactEmail: 'minato@demo.example',
+      invoiceNumber: 'T7000012050002',
+      bankCode: '0005',
+      branchCode: '041',
+      accountType: 'ordinary',
+      accountNumber: '1234567',
+      accountHolderKana: 'トクヒ）ミナトタブンカキョウセイネット',
+    },
   },
   {
     key: 'lawyer-yamada',
-    kind: 'lawyer',
-    name: '山田 花子 法律事務所',
-    nameKana: 'やまだ はなこ ほうりつじむしょ',
+    input: {
+      kind: 'lawyer',
+      name: '山田 花子 法律事務所',
+      nameKana: 'やまだ はなこ ほうりつじむしょ',
+      status: 'active',
+      municipalityCode: '431001',
+      postalCode: '860-0078',
+      address: '京町2-1-1',
+      lat: 32.8083,
+      lng: 130.7045,
+      serviceRadiusKm: 60,
+      languages: ['ja', 'en'],
+      specialties: ['legal', 'labor', 'immigration', 'dv'],
+      withholdingTax: true,
+      contactEmail: 'lawyer@demo.example',
+      bankCode: '0177',
+      branchCode: '101',
+      accountType: 'ordinary',
+      accountNumber: '7654321',
+      accountHolderKana: 'ヤマダ ハナコ',
+    },
   },
 ];
 
@@ -62,20 +136,21 @@ export const demoUsers: DemoUser[] = [
   { email: 'lawyer@demo.example', name: '山田 花子', role: 'partner', partner: 'lawyer-yamada' },
 ];
 
-/** Demo organisations and one account per role, all with DEMO_PASSWORD. Re-runnable. */
-export async function seedDemo(log: (s: string) => void = () => {}) {
-  await db.transaction().execute(async (tx) => {
+/** Demo organisations, a few hundred generated partners and one account per role. Re-runnable. */
+export async function seedDemo(
+  log: (s: string) => void = () => {},
+  generated = DEMO_PARTNER_COUNT,
+) {
+  const counts = await db.transaction().execute(async (tx) => {
     const ids = new Map<string, string>();
     for (const p of partners) {
+      const input = partnerSchema.parse(p.input);
       const existing = await tx
         .selectFrom('partner')
         .select('id')
-        .where('name', '=', p.name)
+        .where('match_key', '=', matchKey(input.name, input.municipalityCode))
         .executeTakeFirst();
-      const id =
-        existing?.id ??
-        (await makePartner(tx, { kind: p.kind, name: p.name, nameKana: p.nameKana })).id;
-      ids.set(p.key, id);
+      ids.set(p.key, existing?.id ?? (await createPartner(tx, input, { userId: null }, 'seed')));
     }
     for (const u of demoUsers) {
       await makeUser(tx, {
@@ -87,8 +162,11 @@ export async function seedDemo(log: (s: string) => void = () => {}) {
         password: DEMO_PASSWORD,
       });
     }
+    return generatePartners(tx, { count: generated });
   });
-  log('demo data loaded');
+  log(
+    `demo data loaded (${counts.partners} generated partners, ${counts.mous} MOUs, ${counts.shelters} shelters)`,
+  );
 }
 
 export async function seedDemoIfEmpty(log: (s: string) => void) {
