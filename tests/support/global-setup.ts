@@ -1,9 +1,11 @@
+import { rm } from 'node:fs/promises';
 import path from 'node:path';
 import pg from 'pg';
 import type { TestProject } from 'vitest/node';
 import { createDb } from '../../db/connection';
 import { startEmbeddedPostgres } from '../../db/embedded';
 import { migrateToLatest } from '../../db/migrate';
+import { freePort } from './net';
 import { loadReferenceData } from '../../db/reference';
 
 declare module 'vitest' {
@@ -22,12 +24,15 @@ export default async function setup(project: TestProject) {
   let adminUrl = process.env.TEST_DATABASE_URL;
   let stop: (() => Promise<void>) | undefined;
   if (!adminUrl) {
-    const server = await startEmbeddedPostgres({
-      dataDir: path.resolve('.data/test-pg'),
-      port: Number(process.env.TEST_PG_PORT ?? 54339),
-    });
+    // A throw-away server per run, on a free port: parallel runs (two checkouts, CI beside a
+    // developer) never share or stop each other's database.
+    const dataDir = path.resolve(`.data/test-pg-${process.pid}`);
+    const server = await startEmbeddedPostgres({ dataDir, port: await freePort() });
     adminUrl = server.connectionString('postgres');
-    stop = server.stop;
+    stop = async () => {
+      await server.stop();
+      await rm(dataDir, { recursive: true, force: true });
+    };
   }
   const template = `banso_template_${process.pid}`;
   await adminQuery(adminUrl, `drop database if exists ${template} with (force)`);

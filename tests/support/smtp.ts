@@ -1,6 +1,7 @@
-import { createServer } from 'node:net';
 import { type ParsedMail, simpleParser } from 'mailparser';
 import { SMTPServer } from 'smtp-server';
+
+export { freePort } from './net';
 
 /** A real SMTP peer on loopback that keeps every message it accepts. */
 export async function startSmtpPeer(port = 0) {
@@ -30,19 +31,6 @@ export async function startSmtpPeer(port = 0) {
     messages,
     close: () => new Promise<void>((resolve) => server.close(() => resolve())),
   };
-}
-
-/** A port with nothing listening (for "SMTP is down"). */
-export async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = createServer();
-    s.once('error', reject);
-    s.listen(0, '127.0.0.1', () => {
-      const a = s.address();
-      const port = typeof a === 'object' && a ? a.port : 0;
-      s.close(() => resolve(port));
-    });
-  });
 }
 
 export async function waitFor<T>(
