@@ -1,6 +1,7 @@
 import type { Locale } from '../db/schema';
 import invitation from './invitation';
 import { type EmailTemplate, renderEmail, type RenderedEmail } from './layout';
+import mouExpiry from './mou-expiry';
 import passwordChanged from './password-changed';
 import passwordReset from './password-reset';
 
@@ -9,6 +10,7 @@ export const templates = {
   invitation,
   password_reset: passwordReset,
   password_changed: passwordChanged,
+  mou_expiry: mouExpiry,
 };
 
 export type TemplateName = keyof typeof templates;

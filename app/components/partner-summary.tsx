@@ -132,6 +132,7 @@ export function PartnerSummary({ p }: { p: PartnerSummaryData }) {
 export function MouTable({
   mous,
   locale,
+  editBase,
 }: {
   mous: {
     id: string;
@@ -141,24 +142,43 @@ export function MouTable({
     valid_until: string | null;
     visit_base_fee: number;
     max_concurrent_requests: number;
+    signed_file_id: string | null;
   }[];
   locale: 'ja' | 'en';
+  /** e.g. /partners/<id>/mous — shows edit links (secretariat) */
+  editBase?: string;
 }) {
   const { t } = useTranslation();
   if (!mous.length) return <p className="empty">{t('partners.noMou')}</p>;
   return (
     <div className="table-wrap">
       <table>
+        <thead>
+          <tr>
+            <th scope="col">{t('mou.referenceNo')}</th>
+            <th scope="col">{t('mou.status')}</th>
+            <th scope="col">
+              {t('mou.validFrom')} – {t('mou.validUntil')}
+            </th>
+            <th scope="col">{t('mou.visitBaseFee')}</th>
+            <th scope="col">{t('mou.maxConcurrent')}</th>
+            <th scope="col">PDF</th>
+          </tr>
+        </thead>
         <tbody>
           {mous.map((m) => (
             <tr key={m.id}>
-              <td>{m.reference_no}</td>
+              <td>
+                {editBase ? <a href={`${editBase}/${m.id}`}>{m.reference_no}</a> : m.reference_no}
+              </td>
               <td>{label(t, `mouStatuses.${m.status}`)}</td>
               <td>
                 {formatDate(m.valid_from, locale)} –{' '}
                 {m.valid_until ? formatDate(m.valid_until, locale) : t('partners.mouOpenEnded')}
               </td>
               <td>¥{m.visit_base_fee.toLocaleString('ja-JP')}</td>
+              <td>{m.max_concurrent_requests}</td>
+              <td>{m.signed_file_id ? <a href={`/files/${m.signed_file_id}`}>PDF</a> : '—'}</td>
             </tr>
           ))}
         </tbody>

@@ -2,6 +2,8 @@ import { type Runner, run, type TaskList, Logger } from 'graphile-worker';
 import type pg from 'pg';
 import { deliverMail, SEND_EMAIL_TASK } from '~/modules/mail/mail.server';
 import { pruneAuthRecords } from '~/modules/auth/maintenance.server';
+import { sendMouExpiryReminders } from '~/modules/partners/mous.server';
+import { tokyoToday } from '~/modules/partners/partners.server';
 
 export const taskList: TaskList = {
   [SEND_EMAIL_TASK]: async (payload, helpers) => {
@@ -15,10 +17,18 @@ export const taskList: TaskList = {
   prune_auth_records: async () => {
     await pruneAuthRecords();
   },
+  mou_expiry_reminders: async (_payload, helpers) => {
+    const n = await sendMouExpiryReminders(tokyoToday());
+    if (n) helpers.logger.info(`MOU expiry reminders: ${n}`);
+  },
 };
 
-// Hourly housekeeping; `?fill=1h` catches up a missed run after downtime.
-const crontab = `0 * * * * prune_auth_records ?fill=1h`;
+// Hourly housekeeping; MOU reminders every morning at 8:00 JST (23:00 UTC). `?fill` catches up
+// a run missed while no worker was up.
+const crontab = [
+  '0 * * * * prune_auth_records ?fill=1h',
+  '0 23 * * * mou_expiry_reminders ?fill=1d',
+].join('\n');
 
 const quietLogger = new Logger((scope) => (level, message) => {
   if (level === 'error' || level === 'warning') {

@@ -9,12 +9,17 @@ import {
 import { Form, useActionData, useLoaderData } from '@remix-run/react';
 import { useTranslation } from 'react-i18next';
 import { FieldErrors, Notice, SubmitButton, TextField } from '~/components/forms';
-import { PartnerSummary } from '~/components/partner-summary';
+import { MouTable, PartnerSummary } from '~/components/partner-summary';
 import { db } from '~/lib/db.server';
 import { requireRole } from '~/modules/auth/auth.server';
 import { LANGUAGES, SPECIALTIES } from '~/modules/partners/codes';
 import { contactSchema } from '~/modules/partners/partner-schema';
-import { getPartnerForViewer, updateOwnContact } from '~/modules/partners/partners.server';
+import {
+  getPartnerForViewer,
+  listMous,
+  listShelters,
+  updateOwnContact,
+} from '~/modules/partners/partners.server';
 
 export const meta: MetaFunction = () => [{ title: '所属団体 / Organisation' }];
 
@@ -22,7 +27,11 @@ export async function loader({ request }: LoaderFunctionArgs) {
   const me = await requireRole(request, ['partner']);
   const partner = await getPartnerForViewer(db, me.partnerId!, me);
   if (!partner) throw new Response('Not Found', { status: 404 });
-  return { partner };
+  const [mous, shelters] = await Promise.all([
+    listMous(db, partner.id),
+    listShelters(db, partner.id, me),
+  ]);
+  return { partner, mous, shelters };
 }
 
 export async function action({ request, context }: ActionFunctionArgs) {
@@ -40,9 +49,9 @@ export async function action({ request, context }: ActionFunctionArgs) {
 }
 
 export default function OwnOrganisation() {
-  const { partner } = useLoaderData<typeof loader>();
+  const { partner, mous, shelters } = useLoaderData<typeof loader>();
   const actionData = useActionData<typeof action>();
-  const { t } = useTranslation();
+  const { t, i18n } = useTranslation();
   const [form, fields] = useForm({
     id: 'own-contact',
     lastResult: actionData?.result,
@@ -64,6 +73,23 @@ export default function OwnOrganisation() {
         <Notice kind="info">{t('partners.noChanges')}</Notice>
       ) : null}
       <PartnerSummary p={partner} />
+      <section className="section" aria-labelledby="own-mous">
+        <h2 id="own-mous">{t('partners.mousTitle')}</h2>
+        <MouTable mous={mous} locale={i18n.language === 'en' ? 'en' : 'ja'} />
+      </section>
+      {shelters.length ? (
+        <section className="section" aria-labelledby="own-shelters">
+          <h2 id="own-shelters">{t('partners.sheltersTitle')}</h2>
+          <ul className="history">
+            {shelters.map((s) => (
+              <li key={s.id}>
+                <strong>{s.name}</strong> — {s.municipalityName} {s.address} ·{' '}
+                {t('shelter.free', { free: s.freeBeds, capacity: s.capacity })}
+              </li>
+            ))}
+          </ul>
+        </section>
+      ) : null}
       <section className="form-section section" aria-labelledby="own-edit">
         <h2 id="own-edit">{t('partners.contactTitle')}</h2>
         <Form method="post" {...getFormProps(form)}>

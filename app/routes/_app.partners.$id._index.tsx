@@ -53,20 +53,50 @@ export default function PartnerPage() {
       <PartnerSummary p={partner} />
 
       <section aria-labelledby="mous" className="section">
-        <h2 id="mous">{t('partners.mousTitle')}</h2>
-        <MouTable mous={mous} locale={locale} />
+        <div className="page-head">
+          <h2 id="mous">{t('partners.mousTitle')}</h2>
+          {canEdit ? (
+            <Link to={`/partners/${partner.id}/mous/new`} className="button">
+              {t('mou.add')}
+            </Link>
+          ) : null}
+        </div>
+        <MouTable
+          mous={canEdit ? mous : mous.map((m) => ({ ...m, signed_file_id: null }))}
+          locale={locale}
+          editBase={canEdit ? `/partners/${partner.id}/mous` : undefined}
+        />
       </section>
 
       <section aria-labelledby="shelters" className="section">
-        <h2 id="shelters">{t('partners.sheltersTitle')}</h2>
+        <div className="page-head">
+          <h2 id="shelters">{t('partners.sheltersTitle')}</h2>
+          {canEdit ? (
+            <Link to={`/partners/${partner.id}/shelters/new`} className="button">
+              {t('shelter.add')}
+            </Link>
+          ) : null}
+        </div>
         {shelters.length === 0 ? (
           <p className="empty">{t('common.none')}</p>
         ) : (
           <ul className="history">
             {shelters.map((s) => (
               <li key={s.id}>
-                <strong>{s.name}</strong> — {s.municipalityName}
-                {s.address ? ` ${s.address}` : ''} · {s.freeBeds}/{s.capacity}
+                {canEdit ? (
+                  <Link to={`/partners/${partner.id}/shelters/${s.id}`}>
+                    <strong>{s.name}</strong>
+                  </Link>
+                ) : (
+                  <strong>{s.name}</strong>
+                )}{' '}
+                — {s.municipalityName}
+                {s.address ? ` ${s.address}` : ''} ·{' '}
+                {t('shelter.free', { free: s.freeBeds, capacity: s.capacity })} ·{' '}
+                {s.accepts
+                  .map((a) => t(`shelter.acceptsOptions.${a}` as 'shelter.acceptsOptions.women'))
+                  .join('・')}
+                {s.active ? '' : ` · ${t('shelter.inactive')}`}
               </li>
             ))}
           </ul>

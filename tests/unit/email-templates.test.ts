@@ -12,6 +12,9 @@ describe('email templates', () => {
           url: 'http://localhost:3000/x',
           expiresAt: { ja: 'j', en: 'e' },
           at: { ja: 'j', en: 'e' },
+          partnerName: 'P',
+          referenceNo: 'MOU-1',
+          validUntil: { ja: 'j', en: 'e' },
         } as never);
         expect(out.subject.length, `${name}/${locale}`).toBeGreaterThan(5);
         expect(out.text.length).toBeGreaterThan(20);

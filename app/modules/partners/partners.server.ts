@@ -435,6 +435,7 @@ export async function listMous(q: Queryable, partnerId: string) {
       'visit_base_fee',
       'hourly_fee',
       'max_concurrent_requests',
+      'signed_file_id',
     ])
     .where('partner_id', '=', partnerId)
     .orderBy('valid_from', 'desc')
@@ -474,4 +475,35 @@ export async function listShelters(q: Queryable, partnerId: string, viewer: View
     lat: exact ? s.lat : null,
     lng: exact ? s.lng : null,
   }));
+}
+
+/** Every located partner matching the filters, as compact tuples for the registry map. */
+export async function partnerMapPoints(q: Queryable, filters: PartnerFilters, limit = 20_000) {
+  const rows = await filtered(q, filters, tokyoToday())
+    .select([
+      'p.id',
+      'p.name',
+      'p.kind',
+      'p.lat',
+      'p.lng',
+      'p.status',
+      'p.languages',
+      'm.name as municipality_name',
+    ])
+    .where('p.lat', 'is not', null)
+    .limit(limit)
+    .execute();
+  return rows.map(
+    (r) =>
+      [
+        r.id,
+        r.name,
+        r.kind,
+        r.lat!,
+        r.lng!,
+        r.status,
+        r.languages.join(','),
+        r.municipality_name ?? '',
+      ] as const,
+  );
 }

@@ -1,0 +1,48 @@
+import L from 'leaflet';
+import { MapContainer, Marker, Popup } from 'react-leaflet';
+import MarkerClusterGroup from 'react-leaflet-cluster';
+import { BaseLayers } from './base-layers.client';
+
+export type MapPoint = readonly [string, string, string, number, number, string, string, string];
+
+const icons = new Map<string, L.DivIcon>();
+function iconFor(status: string) {
+  let icon = icons.get(status);
+  if (!icon) {
+    icon = L.divIcon({ className: `partner-dot partner-dot-${status}`, iconSize: [14, 14] });
+    icons.set(status, icon);
+  }
+  return icon;
+}
+
+/** All partners on one map; clustering keeps 10,000 markers smooth (chunked loading). */
+export default function RegistryMap({
+  points,
+  tileUrl,
+  label,
+  renderPopup,
+}: {
+  points: MapPoint[];
+  tileUrl: string;
+  label: string;
+  renderPopup: (p: MapPoint) => React.ReactNode;
+}) {
+  return (
+    <MapContainer
+      center={[36.2, 138.25]}
+      zoom={5}
+      className="leaflet-fill"
+      aria-label={label}
+      preferCanvas
+    >
+      <BaseLayers tileUrl={tileUrl} />
+      <MarkerClusterGroup chunkedLoading maxClusterRadius={50}>
+        {points.map((p) => (
+          <Marker key={p[0]} position={[p[3], p[4]]} icon={iconFor(p[5])} title={p[1]}>
+            <Popup>{renderPopup(p)}</Popup>
+          </Marker>
+        ))}
+      </MarkerClusterGroup>
+    </MapContainer>
+  );
+}
