@@ -166,6 +166,13 @@ export async function expiringMous(q: Queryable, today: string, days = 60) {
  * emails, so a crash never loses or repeats a reminder.
  */
 export async function sendMouExpiryReminders(today: string): Promise<number> {
+  // MOUs whose end date has passed read as expired everywhere (matching uses the dates anyway).
+  await db
+    .updateTable('mou')
+    .set({ status: 'expired', updated_at: sql`now()` })
+    .where('status', '=', 'active')
+    .where('valid_until', '<', today)
+    .execute();
   const due = await db
     .selectFrom('mou as m')
     .innerJoin('partner as p', 'p.id', 'm.partner_id')
