@@ -1,11 +1,13 @@
+import { readFileSync, statSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { z } from 'zod';
-import { createI18n, tKey } from '~/i18n/i18n';
+import { createI18n, isLocale, tKey } from '~/i18n/i18n';
 import { db } from '~/lib/db.server';
 import { inviteSchema } from '~/modules/auth/schemas';
 import { inviteUser } from '~/modules/auth/users.server';
 import { DomainError } from '~/modules/errors';
 import { printDemoLogins, seedDemo } from '~/modules/demo/seed.server';
+import { IMPORT_MAX_BYTES, importPartnersCsv } from '~/modules/partners/csv.server';
 import { log, prepareDatabase } from './bootstrap';
 
 const USAGE = `Usage: npm run admin -- <verb> [options]
@@ -13,6 +15,11 @@ const USAGE = `Usage: npm run admin -- <verb> [options]
 Verbs:
   create-user --email E --role secretariat|counselor|partner [--partner ID] --name N [--locale ja|en]
               Creates an invited account, emails the invitation and prints its link (valid 72 h).
+  import-partners FILE [--commit] [--locale en|ja]
+              Checks a partner CSV (UTF-8 or Shift_JIS; columns as on /partners/import) and prints
+              each row error. Nothing is written unless --commit is given and every row is valid;
+              then all rows are written in one transaction. A row whose name + municipality match
+              a registered partner updates it, any other row creates one. Exit 65 on row errors.
   migrate     Applies database migrations (the app also does this on start).
   seed-demo   Loads the demo organisations and accounts (safe to run again).
   help        Shows this text.
@@ -29,10 +36,11 @@ async function main(argv: string[]): Promise<number> {
     console.log(USAGE);
     return verb ? 0 : 64;
   }
-  if (!['create-user', 'migrate', 'seed-demo'].includes(verb)) {
+  if (!['create-user', 'import-partners', 'migrate', 'seed-demo'].includes(verb)) {
     throw new UsageError(`unknown verb "${verb}"`);
   }
   const input = verb === 'create-user' ? parseCreateUser(rest) : null;
+  const csv = verb === 'import-partners' ? parseImportPartners(rest) : null;
   const { shutdown } = await prepareDatabase({ migrate: true });
   try {
     if (verb === 'migrate') {
@@ -42,6 +50,8 @@ async function main(argv: string[]): Promise<number> {
       printDemoLogins(log);
     } else if (input) {
       await createUser(input);
+    } else if (csv) {
+      return await importPartners(csv);
     }
     return 0;
   } finally {
@@ -91,6 +101,63 @@ async function createUser(input: z.infer<typeof inviteSchema>) {
     if (e instanceof DomainError) throw new DataError(`${e.field ?? 'input'}: ${tKey(t, e.code)}`);
     throw e;
   }
+}
+
+function parseImportPartners(args: string[]) {
+  let parsed;
+  try {
+    parsed = parseArgs({
+      args,
+      options: { commit: { type: 'boolean' }, locale: { type: 'string' } },
+      allowPositionals: true,
+      strict: true,
+    });
+  } catch (e) {
+    throw new UsageError((e as Error).message);
+  }
+  const { values, positionals } = parsed;
+  if (positionals.length !== 1) throw new UsageError('import-partners needs exactly one FILE');
+  const locale = values.locale ?? 'en';
+  if (!isLocale(locale)) throw new UsageError('--locale must be ja or en');
+  // Read the file before the database starts: a typo in the path should fail fast.
+  const file = positionals[0];
+  let size: number;
+  try {
+    const st = statSync(file);
+    if (!st.isFile()) throw new Error('not a regular file');
+    size = st.size;
+  } catch (e) {
+    throw new UsageError(`cannot read ${file}: ${(e as Error).message}`);
+  }
+  if (size > IMPORT_MAX_BYTES) {
+    throw new DataError(`${file} is larger than ${IMPORT_MAX_BYTES / 1_000_000} MB`);
+  }
+  return { file, bytes: readFileSync(file), commit: values.commit ?? false, locale };
+}
+
+async function importPartners(csv: ReturnType<typeof parseImportPartners>): Promise<number> {
+  const summary = await importPartnersCsv(db, csv.bytes, {
+    commit: csv.commit,
+    actor: { userId: null, ip: null },
+    locale: csv.locale,
+    filename: csv.file,
+  });
+  if (summary.fileError) {
+    console.error(`error: ${csv.file}: ${summary.fileError}`);
+    return 65;
+  }
+  for (const e of summary.errors) {
+    console.error(`row ${e.row}${e.field ? `, ${e.field}` : ''}: ${e.message}`);
+  }
+  const counts = `${summary.created} created, ${summary.updated} updated, ${summary.unchanged} unchanged`;
+  const read = `${summary.rows} rows read (${summary.encoding})`;
+  if (summary.errors.length) {
+    console.log(`${read}; ${summary.errors.length} errors: nothing was imported.`);
+    return 65;
+  }
+  if (summary.committed) console.log(`${read}; imported: ${counts}.`);
+  else console.log(`${read}; no errors. With --commit: ${counts}. Nothing was imported (dry run).`);
+  return 0;
 }
 
 const t = createI18n('en').t;

@@ -1,5 +1,5 @@
 import type { LoaderFunctionArgs, MetaFunction } from '@remix-run/node';
-import { Form, Link, useLoaderData, useNavigation } from '@remix-run/react';
+import { Form, Link, useLoaderData, useLocation, useNavigation } from '@remix-run/react';
 import { useTranslation } from 'react-i18next';
 import { pageParam, Pagination } from '~/components/pagination';
 import { db } from '~/lib/db.server';
@@ -38,11 +38,20 @@ export default function PartnerList() {
   const { t, i18n } = useTranslation();
   const locale = i18n.language === 'en' ? 'en' : 'ja';
   const navigation = useNavigation();
+  const { search } = useLocation();
   const busy = navigation.state === 'loading' && navigation.location?.pathname === '/partners';
   return (
     <>
       <div className="page-head">
         <h1>{t('partners.title')}</h1>
+        <a href={`/partners.csv${search}`} className="button" download>
+          {t('partnerImport.exportCsv')}
+        </a>
+        {canEdit ? (
+          <Link to="/partners/import" className="button">
+            {t('partnerImport.importCsv')}
+          </Link>
+        ) : null}
         {canEdit ? (
           <Link to="/partners/new" className="button primary">
             {t('partners.newPartner')}

@@ -181,7 +181,11 @@ describe('MOUs', () => {
     expect(mails[0].subject).toContain(p.name);
     // After the end date the daily job marks it expired.
     await sendMouExpiryReminders('2026-12-21');
-    const statuses = await db.selectFrom('mou').select('status').where('partner_id', '=', p.id).execute();
+    const statuses = await db
+      .selectFrom('mou')
+      .select('status')
+      .where('partner_id', '=', p.id)
+      .execute();
     expect(statuses).toEqual([{ status: 'expired' }]);
   });
 });
