@@ -6,7 +6,7 @@ import { db } from '~/lib/db.server';
 import { inviteSchema } from '~/modules/auth/schemas';
 import { inviteUser } from '~/modules/auth/users.server';
 import { DomainError } from '~/modules/errors';
-import { printDemoLogins, seedDemo } from '~/modules/demo/seed.server';
+import { DEMO_PARTNER_COUNT, printDemoLogins, seedDemo } from '~/modules/demo/seed.server';
 import { IMPORT_MAX_BYTES, importPartnersCsv } from '~/modules/partners/csv.server';
 import { log, prepareDatabase } from './bootstrap';
 
@@ -21,7 +21,9 @@ Verbs:
               then all rows are written in one transaction. A row whose name + municipality match
               a registered partner updates it, any other row creates one. Exit 65 on row errors.
   migrate     Applies database migrations (the app also does this on start).
-  seed-demo   Loads the demo organisations and accounts (safe to run again).
+  seed-demo [--partners N]
+              Loads the demo organisations and accounts, plus N generated partners at real
+              municipalities (default 300; e.g. 10000 for scale checks). Safe to run again.
   help        Shows this text.
 
 Exit codes: 0 done, 64 wrong usage, 65 invalid data, 1 unexpected failure.
@@ -41,12 +43,13 @@ async function main(argv: string[]): Promise<number> {
   }
   const input = verb === 'create-user' ? parseCreateUser(rest) : null;
   const csv = verb === 'import-partners' ? parseImportPartners(rest) : null;
+  const generated = verb === 'seed-demo' ? parseSeedDemo(rest) : 0;
   const { shutdown } = await prepareDatabase({ migrate: true });
   try {
     if (verb === 'migrate') {
       log('database is up to date');
     } else if (verb === 'seed-demo') {
-      await seedDemo(log);
+      await seedDemo(log, generated);
       printDemoLogins(log);
     } else if (input) {
       await createUser(input);
@@ -57,6 +60,20 @@ async function main(argv: string[]): Promise<number> {
   } finally {
     await shutdown();
   }
+}
+
+function parseSeedDemo(args: string[]): number {
+  let values;
+  try {
+    ({ values } = parseArgs({ args, options: { partners: { type: 'string' } }, strict: true }));
+  } catch (e) {
+    throw new UsageError((e as Error).message);
+  }
+  const n = values.partners === undefined ? DEMO_PARTNER_COUNT : Number(values.partners);
+  if (!Number.isInteger(n) || n < 0 || n > 200_000) {
+    throw new UsageError('--partners must be a whole number from 0 to 200000');
+  }
+  return n;
 }
 
 function parseCreateUser(args: string[]) {

@@ -1,4 +1,5 @@
 import { Form, Link } from '@remix-run/react';
+import type { ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
 import { LANGUAGES, PARTNER_KINDS, PARTNER_STATUSES, SPECIALTIES } from '~/modules/partners/codes';
 
@@ -18,11 +19,14 @@ export function PartnerFilterForm({
   prefectures,
   clearTo,
   summary,
+  children,
 }: {
   filters: FilterValues;
   prefectures: { code: number; name: string; name_en: string }[];
   clearTo: string;
   summary: string;
+  /** extra controls (e.g. sort order on the list) */
+  children?: ReactNode;
 }) {
   const { t, i18n } = useTranslation();
   const select = (
@@ -82,6 +86,7 @@ export function PartnerFilterForm({
           { value: 'none', label: t('partners.mouNone') },
           { value: 'expiring', label: t('partners.mouExpiring') },
         ])}
+        {children}
       </div>
       <div className="filter-actions">
         <button type="submit" className="button primary">

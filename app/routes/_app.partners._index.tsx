@@ -1,11 +1,11 @@
 import type { LoaderFunctionArgs, MetaFunction } from '@remix-run/node';
-import { Form, Link, useLoaderData, useLocation, useNavigation } from '@remix-run/react';
+import { Link, useLoaderData, useLocation, useNavigation } from '@remix-run/react';
 import { useTranslation } from 'react-i18next';
 import { pageParam, Pagination } from '~/components/pagination';
+import { PartnerFilterForm } from '~/components/partner-filter-form';
 import { db } from '~/lib/db.server';
 import { formatDate } from '~/lib/format';
 import { requireRole } from '~/modules/auth/auth.server';
-import { LANGUAGES, PARTNER_KINDS, PARTNER_STATUSES, SPECIALTIES } from '~/modules/partners/codes';
 import { parsePartnerFilters } from '~/modules/partners/filters';
 import { listPartners, listPrefectures } from '~/modules/partners/partners.server';
 
@@ -44,6 +44,9 @@ export default function PartnerList() {
     <>
       <div className="page-head">
         <h1>{t('partners.title')}</h1>
+        <Link to={`/partners/map${search}`} className="button">
+          {t('partners.mapView')}
+        </Link>
         <a href={`/partners.csv${search}`} className="button" download>
           {t('partnerImport.exportCsv')}
         </a>
@@ -58,96 +61,22 @@ export default function PartnerList() {
           </Link>
         ) : null}
       </div>
-      <Form method="get" className="filters" role="search" aria-label={t('common.filter')}>
-        <div className="filter-grid">
-          <label>
-            <span>{t('partners.search')}</span>
-            <input type="search" name="q" defaultValue={filters.q ?? ''} />
-          </label>
-          <label>
-            <span>{t('partners.kind')}</span>
-            <select name="kind" defaultValue={filters.kind ?? ''}>
-              <option value="">{t('common.all')}</option>
-              {PARTNER_KINDS.map((k) => (
-                <option key={k} value={k}>
-                  {t(`partnerKinds.${k}`)}
-                </option>
-              ))}
-            </select>
-          </label>
-          <label>
-            <span>{t('partners.prefecture')}</span>
-            <select name="prefecture" defaultValue={filters.prefecture ?? ''}>
-              <option value="">{t('common.all')}</option>
-              {prefectures.map((p) => (
-                <option key={p.code} value={p.code}>
-                  {locale === 'en' ? p.name_en : p.name}
-                </option>
-              ))}
-            </select>
-          </label>
-          <label>
-            <span>{t('partners.language')}</span>
-            <select name="language" defaultValue={filters.language ?? ''}>
-              <option value="">{t('common.all')}</option>
-              {LANGUAGES.map((l) => (
-                <option key={l} value={l}>
-                  {t(`languages.${l}`)}
-                </option>
-              ))}
-            </select>
-          </label>
-          <label>
-            <span>{t('partners.specialty')}</span>
-            <select name="specialty" defaultValue={filters.specialty ?? ''}>
-              <option value="">{t('common.all')}</option>
-              {SPECIALTIES.map((s) => (
-                <option key={s} value={s}>
-                  {t(`specialties.${s}`)}
-                </option>
-              ))}
-            </select>
-          </label>
-          <label>
-            <span>{t('partners.status')}</span>
-            <select name="status" defaultValue={filters.status ?? ''}>
-              <option value="">{t('common.all')}</option>
-              {PARTNER_STATUSES.map((s) => (
-                <option key={s} value={s}>
-                  {t(`partnerStatuses.${s}`)}
-                </option>
-              ))}
-            </select>
-          </label>
-          <label>
-            <span>{t('partners.mouState')}</span>
-            <select name="mou" defaultValue={filters.mou ?? ''}>
-              <option value="">{t('common.all')}</option>
-              <option value="active">{t('partners.mouActive')}</option>
-              <option value="none">{t('partners.mouNone')}</option>
-              <option value="expiring">{t('partners.mouExpiring')}</option>
-            </select>
-          </label>
-          <label>
-            <span>{t('partners.sort')}</span>
-            <select name="sort" defaultValue={filters.sort}>
-              <option value="name">{t('partners.sortName')}</option>
-              <option value="updated">{t('partners.sortUpdated')}</option>
-              <option value="prefecture">{t('partners.sortPrefecture')}</option>
-              <option value="status">{t('partners.sortStatus')}</option>
-            </select>
-          </label>
-        </div>
-        <div className="filter-actions">
-          <button type="submit" className="button primary">
-            {t('partners.apply')}
-          </button>
-          <Link to="/partners">{t('partners.clear')}</Link>
-          <span className="muted" aria-live="polite">
-            {busy ? t('common.loading') : t('partners.count', { total })}
-          </span>
-        </div>
-      </Form>
+      <PartnerFilterForm
+        filters={filters}
+        prefectures={prefectures}
+        clearTo="/partners"
+        summary={busy ? t('common.loading') : t('partners.count', { total })}
+      >
+        <label>
+          <span>{t('partners.sort')}</span>
+          <select name="sort" defaultValue={filters.sort}>
+            <option value="name">{t('partners.sortName')}</option>
+            <option value="updated">{t('partners.sortUpdated')}</option>
+            <option value="prefecture">{t('partners.sortPrefecture')}</option>
+            <option value="status">{t('partners.sortStatus')}</option>
+          </select>
+        </label>
+      </PartnerFilterForm>
       {rows.length === 0 ? (
         <p className="empty">{t('partners.empty')}</p>
       ) : (

@@ -1,5 +1,5 @@
 import type { LinksFunction, LoaderFunctionArgs, MetaFunction } from '@remix-run/node';
-import { Link, useLoaderData, useRouteLoaderData } from '@remix-run/react';
+import { Link, useLoaderData, useLocation, useRouteLoaderData } from '@remix-run/react';
 import leafletCss from 'leaflet/dist/leaflet.css';
 import clusterCss from 'leaflet.markercluster/dist/MarkerCluster.css';
 import clusterDefaultCss from 'leaflet.markercluster/dist/MarkerCluster.Default.css';
@@ -34,11 +34,12 @@ export default function PartnerMapPage() {
   const { points, prefectures, filters } = useLoaderData<typeof loader>();
   const root = useRouteLoaderData<typeof rootLoader>('root');
   const { t } = useTranslation();
+  const { search } = useLocation();
   return (
     <>
       <div className="page-head">
         <h1>{t('partners.mapTitle')}</h1>
-        <Link to="/partners" className="button">
+        <Link to={`/partners${search}`} className="button">
           {t('partners.listView')}
         </Link>
       </div>

@@ -57,6 +57,9 @@ describe('npm run admin', () => {
     expect(bad.code).toBe(65);
     expect(bad.stderr).toContain('--email: Enter a valid email address.');
     expect(bad.stderr).toContain('--role: Choose one of the options.');
+    const badCount = await admin('seed-demo', '--partners', 'lots');
+    expect(badCount.code).toBe(64);
+    expect(badCount.stderr).toContain('--partners must be a whole number');
     const partnerless = await admin(
       'create-user',
       '--email',
