@@ -3,6 +3,17 @@ import { defineConfig } from 'vitest/config';
 
 export default defineConfig({
   resolve: { alias: { '~': path.resolve(__dirname, 'app') } },
+  plugins: [
+    {
+      // As in Remix's server build: `*.client.*` modules (Leaflet needs `window`) are empty on
+      // the server, so route modules can be imported by tests.
+      name: 'empty-client-modules',
+      enforce: 'pre',
+      load(id) {
+        if (/\.client\.(ts|tsx)$/.test(id)) return 'export default undefined;';
+      },
+    },
+  ],
   esbuild: { jsx: 'automatic' },
   test: {
     include: ['tests/unit/**/*.test.{ts,tsx}', 'tests/integration/**/*.test.{ts,tsx}'],

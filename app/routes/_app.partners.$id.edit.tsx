@@ -12,8 +12,8 @@ import leafletCss from 'leaflet/dist/leaflet.css';
 import { useTranslation } from 'react-i18next';
 import { PartnerForm } from '~/components/partner-form';
 import { db } from '~/lib/db.server';
+import { submitInTransaction } from '~/lib/submit.server';
 import { requireRole } from '~/modules/auth/auth.server';
-import { DomainError } from '~/modules/errors';
 import { partnerSchema } from '~/modules/partners/partner-schema';
 import {
   getPartnerForViewer,
@@ -74,22 +74,12 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
   const id = params.id ?? '';
   const submission = parseWithZod(await request.formData(), { schema: partnerSchema });
   if (submission.status !== 'success') return data({ result: submission.reply() }, 400);
-  try {
-    await db
-      .transaction()
-      .execute((tx) =>
-        updatePartner(tx, id, submission.value, { userId: me.id, ip: context.clientIp }),
-      );
-  } catch (e) {
-    if (e instanceof DomainError) {
-      if (e.code === 'errors.notFound') throw new Response('Not Found', { status: 404 });
-      const reply = e.field
-        ? submission.reply({ fieldErrors: { [e.field]: [e.code] } })
-        : submission.reply({ formErrors: [e.code] });
-      return data({ result: reply }, e.code === 'errors.staleEdit' ? 409 : 400);
-    }
-    throw e;
-  }
+  const saved = await submitInTransaction(submission, 'name', (tx) =>
+    updatePartner(tx, id, submission.value, { userId: me.id, ip: context.clientIp }),
+  );
+  if (!saved.ok && saved.code === 'errors.notFound')
+    throw new Response('Not Found', { status: 404 });
+  if (!saved.ok) return saved.response;
   return redirect(`/partners/${id}?saved=1`);
 }
 

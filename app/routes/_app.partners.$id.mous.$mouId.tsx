@@ -9,8 +9,8 @@ import { Link, useActionData, useLoaderData } from '@remix-run/react';
 import { useTranslation } from 'react-i18next';
 import { MouForm } from '~/components/mou-form';
 import { db } from '~/lib/db.server';
+import { submitInTransaction } from '~/lib/submit.server';
 import { requireRole } from '~/modules/auth/auth.server';
-import { DomainError } from '~/modules/errors';
 import { readMouForm } from '~/modules/partners/mou-route.server';
 import { getMou, updateMou } from '~/modules/partners/mous.server';
 import { getPartnerName } from '~/modules/partners/partners.server';
@@ -63,21 +63,10 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
   }
   const { submission, pdf } = form;
   if (submission.status !== 'success') return data({ result: submission.reply() }, 400);
-  try {
-    await db
-      .transaction()
-      .execute((tx) =>
-        updateMou(tx, mou.id, submission.value, pdf, { userId: me.id, ip: context.clientIp }),
-      );
-  } catch (e) {
-    if (e instanceof DomainError) {
-      return data(
-        { result: submission.reply({ fieldErrors: { [e.field ?? 'referenceNo']: [e.code] } }) },
-        400,
-      );
-    }
-    throw e;
-  }
+  const saved = await submitInTransaction(submission, 'referenceNo', (tx) =>
+    updateMou(tx, mou.id, submission.value, pdf, { userId: me.id, ip: context.clientIp }),
+  );
+  if (!saved.ok) return saved.response;
   return redirect(`/partners/${mou.partner_id}?saved=1#mous`);
 }
 

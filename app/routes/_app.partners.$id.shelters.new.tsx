@@ -10,8 +10,8 @@ import { Link, useActionData, useLoaderData } from '@remix-run/react';
 import { useTranslation } from 'react-i18next';
 import { ShelterForm } from '~/components/shelter-form';
 import { db } from '~/lib/db.server';
+import { submitInTransaction } from '~/lib/submit.server';
 import { requireRole } from '~/modules/auth/auth.server';
-import { DomainError } from '~/modules/errors';
 import { getPartnerForViewer, municipalitiesOf } from '~/modules/partners/partners.server';
 import { shelterSchema } from '~/modules/partners/shelter-schema';
 import { createShelter } from '~/modules/partners/shelters.server';
@@ -46,21 +46,10 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
   const { me, partner } = await load(request, params.id);
   const submission = parseWithZod(await request.formData(), { schema: shelterSchema });
   if (submission.status !== 'success') return data({ result: submission.reply() }, 400);
-  try {
-    await db
-      .transaction()
-      .execute((tx) =>
-        createShelter(tx, partner.id, submission.value, { userId: me.id, ip: context.clientIp }),
-      );
-  } catch (e) {
-    if (e instanceof DomainError) {
-      return data(
-        { result: submission.reply({ fieldErrors: { [e.field ?? 'name']: [e.code] } }) },
-        400,
-      );
-    }
-    throw e;
-  }
+  const saved = await submitInTransaction(submission, 'name', (tx) =>
+    createShelter(tx, partner.id, submission.value, { userId: me.id, ip: context.clientIp }),
+  );
+  if (!saved.ok) return saved.response;
   return redirect(`/partners/${partner.id}?saved=1#shelters`);
 }
 

@@ -12,8 +12,8 @@ import leafletCss from 'leaflet/dist/leaflet.css';
 import { useTranslation } from 'react-i18next';
 import { PartnerForm } from '~/components/partner-form';
 import { db } from '~/lib/db.server';
+import { submitInTransaction } from '~/lib/submit.server';
 import { requireRole } from '~/modules/auth/auth.server';
-import { DomainError } from '~/modules/errors';
 import { partnerSchema } from '~/modules/partners/partner-schema';
 import { createPartner, listPrefectures } from '~/modules/partners/partners.server';
 
@@ -29,22 +29,11 @@ export async function action({ request, context }: ActionFunctionArgs) {
   const me = await requireRole(request, ['secretariat']);
   const submission = parseWithZod(await request.formData(), { schema: partnerSchema });
   if (submission.status !== 'success') return data({ result: submission.reply() }, 400);
-  try {
-    const id = await db
-      .transaction()
-      .execute((tx) =>
-        createPartner(tx, submission.value, { userId: me.id, ip: context.clientIp }),
-      );
-    return redirect(`/partners/${id}?created=1`);
-  } catch (e) {
-    if (e instanceof DomainError) {
-      return data(
-        { result: submission.reply({ fieldErrors: { [e.field ?? 'name']: [e.code] } }) },
-        400,
-      );
-    }
-    throw e;
-  }
+  const saved = await submitInTransaction(submission, 'name', (tx) =>
+    createPartner(tx, submission.value, { userId: me.id, ip: context.clientIp }),
+  );
+  if (!saved.ok) return saved.response;
+  return redirect(`/partners/${saved.value}?created=1`);
 }
 
 export default function NewPartner() {
