@@ -232,6 +232,86 @@ export interface AuditLogTable {
   ip: string | null;
 }
 
+export type RequestCategory =
+  | 'hospital'
+  | 'city_hall'
+  | 'police'
+  | 'school'
+  | 'labor_office'
+  | 'immigration'
+  | 'home_visit'
+  | 'other';
+export type Urgency = 'normal' | 'urgent' | 'emergency';
+export type RequestStatus =
+  | 'draft'
+  | 'offered'
+  | 'needs_dispatch'
+  | 'accepted'
+  | 'in_progress'
+  | 'completed'
+  | 'closed'
+  | 'cancelled';
+export type ShelterGuest = 'women' | 'men' | 'families' | 'children';
+export type OfferStatus = 'pending' | 'accepted' | 'declined' | 'expired' | 'withdrawn';
+
+export interface RequestCounterTable {
+  fiscal_year: number;
+  last_seq: number;
+}
+
+export interface AccompanimentRequestTable {
+  id: Generated<string>;
+  reference: string;
+  case_code: string;
+  created_by: string;
+  category: RequestCategory;
+  worker_language: string;
+  interpreter_needed: Generated<boolean>;
+  shelter_beds: Generated<number>;
+  shelter_guest: ShelterGuest | null;
+  urgency: Generated<Urgency>;
+  municipality_code: string;
+  lat: number;
+  lng: number;
+  window_start: Timestamp;
+  window_end: Timestamp;
+  summary: string;
+  details: Generated<string>;
+  consent_at: Timestamp | null;
+  consent_recorded_by: string | null;
+  status: Generated<RequestStatus>;
+  accepted_partner_id: string | null;
+  accepted_at: Timestamp | null;
+  cancel_reason: string | null;
+  created_at: GeneratedTimestamp;
+  updated_at: GeneratedTimestamp;
+}
+
+export interface OfferTable {
+  id: Generated<string>;
+  request_id: string;
+  partner_id: string;
+  distance_km: Numeric;
+  estimated_fee: number | null;
+  sent_by: string | null;
+  sent_at: GeneratedTimestamp;
+  respond_by: Timestamp;
+  status: Generated<OfferStatus>;
+  responded_at: Timestamp | null;
+  responded_by: string | null;
+  reason: string | null;
+}
+
+export interface RequestEventTable {
+  id: Generated<string>;
+  request_id: string;
+  at: GeneratedTimestamp;
+  actor_user_id: string | null;
+  type: string;
+  partner_id: string | null;
+  detail: ColumnType<Record<string, unknown>, string | undefined, string>;
+}
+
 export interface Database {
   partner: PartnerTable;
   prefecture: PrefectureTable;
@@ -240,6 +320,10 @@ export interface Database {
   stored_file: StoredFileTable;
   mou: MouTable;
   shelter: ShelterTable;
+  request_counter: RequestCounterTable;
+  accompaniment_request: AccompanimentRequestTable;
+  offer: OfferTable;
+  request_event: RequestEventTable;
   app_user: AppUserTable;
   user_session: UserSessionTable;
   user_token: UserTokenTable;
