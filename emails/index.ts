@@ -1,4 +1,12 @@
 import type { Locale } from '../db/schema';
+import {
+  emergencyUnanswered,
+  offerAccepted,
+  offerReceived,
+  offerUnanswered,
+  offerWithdrawn,
+  requestCancelled,
+} from './dispatch';
 import invitation from './invitation';
 import { type EmailTemplate, renderEmail, type RenderedEmail } from './layout';
 import mouExpiry from './mou-expiry';
@@ -11,6 +19,12 @@ export const templates = {
   password_reset: passwordReset,
   password_changed: passwordChanged,
   mou_expiry: mouExpiry,
+  offer_received: offerReceived,
+  offer_accepted: offerAccepted,
+  offer_withdrawn: offerWithdrawn,
+  offer_unanswered: offerUnanswered,
+  request_cancelled: requestCancelled,
+  emergency_unanswered: emergencyUnanswered,
 };
 
 export type TemplateName = keyof typeof templates;

@@ -2,6 +2,7 @@ import { type Runner, run, type TaskList, Logger } from 'graphile-worker';
 import type pg from 'pg';
 import { deliverMail, SEND_EMAIL_TASK } from '~/modules/mail/mail.server';
 import { pruneAuthRecords } from '~/modules/auth/maintenance.server';
+import { expireOffers } from '~/modules/dispatch/requests.server';
 import { sendMouExpiryReminders } from '~/modules/partners/mous.server';
 import { tokyoToday } from '~/modules/partners/partners.server';
 
@@ -17,16 +18,22 @@ export const taskList: TaskList = {
   prune_auth_records: async () => {
     await pruneAuthRecords();
   },
+  expire_offers: async (_payload, helpers) => {
+    const n = await expireOffers();
+    if (n) helpers.logger.info(`offers expired: ${n}`);
+  },
   mou_expiry_reminders: async (_payload, helpers) => {
     const n = await sendMouExpiryReminders(tokyoToday());
     if (n) helpers.logger.info(`MOU expiry reminders: ${n}`);
   },
 };
 
-// Hourly housekeeping; MOU reminders every morning at 8:00 JST (23:00 UTC). `?fill` catches up
+// Hourly housekeeping; offer deadlines every minute; MOU reminders every morning at 8:00 JST (23:00 UTC). `?fill` catches up
 // a run missed while no worker was up.
 const crontab = [
   '0 * * * * prune_auth_records ?fill=1h',
+  // Offers past respond-by expire within a minute, and the counselor hears of it.
+  '* * * * * expire_offers ?fill=10m',
   '0 23 * * * mou_expiry_reminders ?fill=1d',
 ].join('\n');
 

@@ -15,6 +15,16 @@ describe('email templates', () => {
           partnerName: 'P',
           referenceNo: 'MOU-1',
           validUntil: { ja: 'j', en: 'e' },
+          reference: 'REQ-2026-000001',
+          summary: 'S',
+          place: '天草市',
+          window: { ja: 'j', en: 'e' },
+          respondBy: { ja: 'j', en: 'e' },
+          urgency: { ja: '緊急', en: 'Emergency' },
+          outcome: { ja: 'j', en: 'e' },
+          needsDispatch: true,
+          why: { ja: 'j', en: 'e' },
+          reason: 'R',
         } as never);
         expect(out.subject.length, `${name}/${locale}`).toBeGreaterThan(5);
         expect(out.text.length).toBeGreaterThan(20);

@@ -1,0 +1,163 @@
+import { defineTemplate } from './layout';
+
+type Bi = { ja: string; en: string };
+
+export const offerReceived = defineTemplate<{
+  name: string;
+  reference: string;
+  summary: string;
+  place: string;
+  window: Bi;
+  respondBy: Bi;
+  urgency: Bi;
+  url: string;
+}>({
+  redactAfterSend: false,
+  content: {
+    ja: (d) => ({
+      subject: `【伴走依頼】${d.urgency.ja}：${d.place}（${d.reference}）`,
+      greeting: `${d.name} 様`,
+      paragraphs: [
+        '伴走のご依頼が届きました。内容をご確認のうえ、お引き受けいただけるかご回答ください。',
+        `場所：${d.place}\n日時：${d.window.ja}\n概要：${d.summary}`,
+        `回答期限：${d.respondBy.ja}（先にお引き受けいただいた方に決まります）`,
+      ],
+      action: { label: '依頼を確認して回答する', url: d.url },
+    }),
+    en: (d) => ({
+      subject: `[Accompaniment request] ${d.urgency.en}: ${d.place} (${d.reference})`,
+      greeting: `Dear ${d.name},`,
+      paragraphs: [
+        'An accompaniment request has been offered to you. Please check it and answer whether you can take it.',
+        `Place: ${d.place}\nWhen: ${d.window.en}\nSummary: ${d.summary}`,
+        `Please answer by ${d.respondBy.en} (the first partner to accept takes it).`,
+      ],
+      action: { label: 'Open and answer', url: d.url },
+    }),
+  },
+});
+
+export const offerAccepted = defineTemplate<{
+  name: string;
+  reference: string;
+  partnerName: string;
+  url: string;
+}>({
+  redactAfterSend: false,
+  content: {
+    ja: (d) => ({
+      subject: `【伴走依頼】${d.reference} を ${d.partnerName} が引き受けました`,
+      greeting: `${d.name} 様`,
+      paragraphs: [
+        `${d.reference} は ${d.partnerName} が引き受けました。ほかの打診は取り下げられました。`,
+      ],
+      action: { label: '依頼を開く', url: d.url },
+    }),
+    en: (d) => ({
+      subject: `[Accompaniment request] ${d.partnerName} accepted ${d.reference}`,
+      greeting: `Dear ${d.name},`,
+      paragraphs: [`${d.partnerName} accepted ${d.reference}. The other offers were withdrawn.`],
+      action: { label: 'Open the request', url: d.url },
+    }),
+  },
+});
+
+export const offerWithdrawn = defineTemplate<{ name: string; reference: string; why: Bi }>({
+  redactAfterSend: false,
+  content: {
+    ja: (d) => ({
+      subject: `【伴走依頼】${d.reference} の打診は終了しました`,
+      greeting: `${d.name} 様`,
+      paragraphs: [
+        `${d.reference} の打診は終了しました（${d.why.ja}）。ご対応は不要です。ご協力ありがとうございました。`,
+      ],
+    }),
+    en: (d) => ({
+      subject: `[Accompaniment request] Offer ${d.reference} closed`,
+      greeting: `Dear ${d.name},`,
+      paragraphs: [
+        `The offer ${d.reference} is closed (${d.why.en}). No action is needed. Thank you.`,
+      ],
+    }),
+  },
+});
+
+export const offerUnanswered = defineTemplate<{
+  name: string;
+  reference: string;
+  partnerName: string;
+  outcome: Bi;
+  needsDispatch: boolean;
+  url: string;
+}>({
+  redactAfterSend: false,
+  content: {
+    ja: (d) => ({
+      subject: `【伴走依頼】${d.reference}：${d.partnerName} が${d.outcome.ja}${d.needsDispatch ? '（再手配が必要です）' : ''}`,
+      greeting: `${d.name} 様`,
+      paragraphs: [
+        `${d.reference} の打診を ${d.partnerName} が${d.outcome.ja}。`,
+        ...(d.needsDispatch
+          ? ['回答待ちの打診がなくなりました。別のパートナーを手配してください。']
+          : []),
+      ],
+      action: { label: '依頼を開く', url: d.url },
+    }),
+    en: (d) => ({
+      subject: `[Accompaniment request] ${d.reference}: ${d.partnerName} ${d.outcome.en}${d.needsDispatch ? ' (needs dispatch)' : ''}`,
+      greeting: `Dear ${d.name},`,
+      paragraphs: [
+        `${d.partnerName} ${d.outcome.en} the offer for ${d.reference}.`,
+        ...(d.needsDispatch
+          ? ['No offer is pending any more: please dispatch another partner.']
+          : []),
+      ],
+      action: { label: 'Open the request', url: d.url },
+    }),
+  },
+});
+
+export const requestCancelled = defineTemplate<{ name: string; reference: string; reason: string }>(
+  {
+    redactAfterSend: false,
+    content: {
+      ja: (d) => ({
+        subject: `【伴走依頼】${d.reference} は取り消されました`,
+        greeting: `${d.name} 様`,
+        paragraphs: [`${d.reference} は相談員により取り消されました。`, `理由：${d.reason}`],
+      }),
+      en: (d) => ({
+        subject: `[Accompaniment request] ${d.reference} was cancelled`,
+        greeting: `Dear ${d.name},`,
+        paragraphs: [`${d.reference} was cancelled by the counselor.`, `Reason: ${d.reason}`],
+      }),
+    },
+  },
+);
+
+export const emergencyUnanswered = defineTemplate<{
+  name: string;
+  reference: string;
+  place: string;
+  url: string;
+}>({
+  redactAfterSend: false,
+  content: {
+    ja: (d) => ({
+      subject: `【緊急・未手配】${d.reference}（${d.place}）`,
+      greeting: `${d.name} 様`,
+      paragraphs: [
+        `緊急の伴走依頼 ${d.reference}（${d.place}）に、引き受けるパートナーがまだいません。至急ご確認ください。`,
+      ],
+      action: { label: '依頼を開く', url: d.url },
+    }),
+    en: (d) => ({
+      subject: `[EMERGENCY, unassigned] ${d.reference} (${d.place})`,
+      greeting: `Dear ${d.name},`,
+      paragraphs: [
+        `No partner has taken the emergency request ${d.reference} (${d.place}) yet. Please check it now.`,
+      ],
+      action: { label: 'Open the request', url: d.url },
+    }),
+  },
+});
