@@ -296,6 +296,8 @@ const en: Catalog = {
     capacityBelowOccupied: 'Capacity cannot be lower than the beds in use.',
   },
   dispatch: {
+    distanceLabel: 'Distance and estimated fee',
+    respondByLabel: 'Answer by',
     boardTitle: 'Request board',
     newRequest: 'New request',
     boardEmpty: 'No open accompaniment requests.',

@@ -301,6 +301,8 @@ const ja = {
     capacityBelowOccupied: '定員を使用中のベッド数より少なくはできません。',
   },
   dispatch: {
+    distanceLabel: '距離・見込み謝金',
+    respondByLabel: '回答期限',
     boardTitle: '伴走依頼ボード',
     newRequest: '伴走依頼を作成',
     boardEmpty: '対応中の伴走依頼はありません。',

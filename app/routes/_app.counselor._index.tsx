@@ -1,25 +1,33 @@
 import type { LoaderFunctionArgs, MetaFunction } from '@remix-run/node';
-import { useLoaderData } from '@remix-run/react';
+import { Link, useLoaderData } from '@remix-run/react';
 import { useTranslation } from 'react-i18next';
+import { RequestBoard } from '~/components/request-board';
+import { db } from '~/lib/db.server';
 import { requireRole } from '~/modules/auth/auth.server';
+import { listBoard } from '~/modules/dispatch/requests.server';
 
 export const meta: MetaFunction = () => [{ title: '相談員 / Counselor' }];
 
 export async function loader({ request }: LoaderFunctionArgs) {
   const user = await requireRole(request, ['counselor']);
-  return { name: user.name };
+  return { name: user.name, rows: await listBoard(db) };
 }
 
 export default function CounselorHome() {
-  const { name } = useLoaderData<typeof loader>();
+  const { name, rows } = useLoaderData<typeof loader>();
   const { t } = useTranslation();
   return (
     <>
       <h1>{t('counselor.title')}</h1>
       <p>{t('counselor.welcome', { name })}</p>
       <section className="card" aria-labelledby="my-requests">
-        <h2 id="my-requests">{t('counselor.requestsTitle')}</h2>
-        <p className="empty">{t('counselor.requestsEmpty')}</p>
+        <div className="page-head">
+          <h2 id="my-requests">{t('dispatch.boardTitle')}</h2>
+          <Link to="/requests/new" className="button primary">
+            {t('dispatch.newRequest')}
+          </Link>
+        </div>
+        <RequestBoard rows={rows} />
       </section>
     </>
   );

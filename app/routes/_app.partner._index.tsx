@@ -1,28 +1,63 @@
 import type { LoaderFunctionArgs, MetaFunction } from '@remix-run/node';
-import { useLoaderData } from '@remix-run/react';
+import { Link, useLoaderData } from '@remix-run/react';
 import { useTranslation } from 'react-i18next';
+import { tKey } from '~/i18n/i18n';
 import { db } from '~/lib/db.server';
+import { formatDateTime } from '~/lib/format';
 import { requireRole } from '~/modules/auth/auth.server';
+import { partnerInbox } from '~/modules/dispatch/requests.server';
 import { getPartnerName } from '~/modules/partners/partners.server';
 
 export const meta: MetaFunction = () => [{ title: 'パートナー / Partner' }];
 
 export async function loader({ request }: LoaderFunctionArgs) {
   const user = await requireRole(request, ['partner']);
-  const org = await getPartnerName(db, user.partnerId!);
-  return { name: user.name, org };
+  const [org, offers] = await Promise.all([
+    getPartnerName(db, user.partnerId!),
+    partnerInbox(db, user.partnerId!),
+  ]);
+  return { name: user.name, org, offers };
 }
 
+/** Mobile-first inbox: the offers waiting for an answer on top. */
 export default function PartnerHome() {
-  const { name, org } = useLoaderData<typeof loader>();
-  const { t } = useTranslation();
+  const { name, org, offers } = useLoaderData<typeof loader>();
+  const { t, i18n } = useTranslation();
+  const locale = i18n.language === 'en' ? 'en' : 'ja';
+  const tr = (k: string) => tKey(t, k);
   return (
     <>
       <h1>{t('partner.title')}</h1>
       <p>{t('partner.welcome', { name, org })}</p>
-      <section className="card" aria-labelledby="inbox">
-        <h2 id="inbox">{t('partner.inboxTitle')}</h2>
-        <p className="empty">{t('partner.inboxEmpty')}</p>
+      <section aria-labelledby="inbox">
+        <h2 id="inbox">{t('dispatch.inboxTitle')}</h2>
+        {offers.length === 0 ? (
+          <p className="empty">{t('dispatch.inboxEmpty')}</p>
+        ) : (
+          offers.map((o) => (
+            <article key={o.id} className={`offer-card ${o.status}`}>
+              <h3>
+                <Link to={`/partner/offers/${o.id}`}>
+                  {tr(`dispatch.categories.${o.category}`)} · {o.municipality_name}
+                </Link>{' '}
+                <span className={`status urgency-${o.urgency}`}>
+                  {tr(`dispatch.urgencies.${o.urgency}`)}
+                </span>
+              </h3>
+              <p className="pre-line">{o.summary}</p>
+              <p className="muted">
+                {formatDateTime(o.window_start, locale)} · {Number(o.distance_km)} km
+                {o.estimated_fee !== null ? ` · ¥${o.estimated_fee.toLocaleString('ja-JP')}` : ''}
+              </p>
+              <p>
+                <span className="status">{tr(`dispatch.offerStatuses.${o.status}`)}</span>{' '}
+                {o.status === 'pending'
+                  ? t('dispatch.respondBy', { time: formatDateTime(o.respond_by, locale) })
+                  : null}
+              </p>
+            </article>
+          ))
+        )}
       </section>
     </>
   );

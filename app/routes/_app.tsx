@@ -7,13 +7,15 @@ import { LanguageSwitch } from '~/components/language-switch';
 import { isProduction } from '~/lib/env.server';
 import { homePath, requireUser } from '~/modules/auth/auth.server';
 
-type NavKey = 'home' | 'partners' | 'organisation' | 'users' | 'mail' | 'devMailbox' | 'account';
+type NavKey =
+  'home' | 'board' | 'partners' | 'organisation' | 'users' | 'mail' | 'devMailbox' | 'account';
 
 export async function loader({ request }: LoaderFunctionArgs) {
   const user = await requireUser(request);
   const nav: { to: string; key: NavKey }[] = [{ to: homePath(user.role), key: 'home' }];
-  if (user.role !== 'partner') nav.push({ to: '/partners', key: 'partners' });
-  else nav.push({ to: '/partner/organisation', key: 'organisation' });
+  if (user.role !== 'partner') {
+    nav.push({ to: '/requests', key: 'board' }, { to: '/partners', key: 'partners' });
+  } else nav.push({ to: '/partner/organisation', key: 'organisation' });
   if (user.role === 'secretariat') {
     nav.push({ to: '/secretariat/users', key: 'users' }, { to: '/secretariat/mail', key: 'mail' });
     if (!isProduction()) nav.push({ to: '/secretariat/dev-mailbox', key: 'devMailbox' });

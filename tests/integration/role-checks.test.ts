@@ -69,7 +69,10 @@ describe('every page checks the role on the server', () => {
     expect(
       await db.selectFrom('app_user').select('id').where('email', '=', 'x@example.org').execute(),
     ).toEqual([]);
-    expect(await call(counselorHome, '/counselor', cookie)).toEqual({ name: 'counselor user' });
+    expect(await call(counselorHome, '/counselor', cookie)).toEqual({
+      name: 'counselor user',
+      rows: [],
+    });
   });
 
   it('answers 403 to a partner on counselor and secretariat pages', async () => {

@@ -1,0 +1,365 @@
+import {
+  type ActionFunctionArgs,
+  data,
+  type LinksFunction,
+  type LoaderFunctionArgs,
+  type MetaFunction,
+} from '@remix-run/node';
+import {
+  Form,
+  Link,
+  useActionData,
+  useLoaderData,
+  useRouteLoaderData,
+  useSearchParams,
+} from '@remix-run/react';
+import leafletCss from 'leaflet/dist/leaflet.css';
+import { useState } from 'react';
+import { useTranslation } from 'react-i18next';
+import { z } from 'zod';
+import { ClientOnly } from '~/components/client-only';
+import { Notice, SubmitButton } from '~/components/forms';
+import DispatchMap from '~/components/map/dispatch-map.client';
+import { tKey } from '~/i18n/i18n';
+import { db } from '~/lib/db.server';
+import { formatDateTime } from '~/lib/format';
+import { audit } from '~/modules/audit/audit.server';
+import { requireRole } from '~/modules/auth/auth.server';
+import { DomainError } from '~/modules/errors';
+import { explainExclusions, findCandidates } from '~/modules/dispatch/matching.server';
+import {
+  cancelRequest,
+  getMatchCriteria,
+  getRequestForViewer,
+  recordConsent,
+  requestOffers,
+  requestTimeline,
+  sendOffers,
+} from '~/modules/dispatch/requests.server';
+import type { loader as rootLoader } from '~/root';
+
+export const links: LinksFunction = () => [{ rel: 'stylesheet', href: leafletCss }];
+export const meta: MetaFunction<typeof loader> = ({ data }) => [
+  { title: data?.request.reference ?? 'Request' },
+];
+
+const DISPATCHABLE = ['draft', 'offered', 'needs_dispatch'];
+
+export async function loader({ request, params, context }: LoaderFunctionArgs) {
+  const me = await requireRole(request, ['counselor', 'secretariat']);
+  const r = await getRequestForViewer(db, params.id ?? '', me);
+  if (!r) throw new Response('Not Found', { status: 404 });
+  // Reading a case's confidential details is recorded.
+  await audit(db, {
+    actorId: me.id,
+    action: 'request.read_details',
+    subjectType: 'request',
+    subjectId: r.id,
+    ip: context.clientIp,
+  });
+  const dispatchable = DISPATCHABLE.includes(r.status);
+  const criteria = dispatchable ? await getMatchCriteria(db, r.id) : null;
+  const [candidates, excluded, offers, timeline] = await Promise.all([
+    criteria ? findCandidates(db, criteria, 20) : Promise.resolve([]),
+    criteria ? explainExclusions(db, criteria, { withinKm: 80, limit: 30 }) : Promise.resolve([]),
+    requestOffers(db, r.id),
+    requestTimeline(db, r.id),
+  ]);
+  return { request: r, candidates, excluded, offers, timeline, dispatchable };
+}
+
+export async function action({ request, params, context }: ActionFunctionArgs) {
+  const me = await requireRole(request, ['counselor', 'secretariat']);
+  const id = params.id ?? '';
+  const form = await request.formData();
+  const intent = form.get('intent');
+  const actor = { userId: me.id, ip: context.clientIp };
+  try {
+    if (intent === 'consent') {
+      await db.transaction().execute((tx) => recordConsent(tx, id, actor));
+      return { intent, message: null, error: null };
+    }
+    if (intent === 'offer') {
+      const partnerIds = z.array(z.string().uuid()).max(50).safeParse(form.getAll('partnerIds'));
+      if (!partnerIds.success)
+        return data({ intent, message: null, error: 'dispatch.choosePartner' }, 400);
+      const { respondBy } = await db
+        .transaction()
+        .execute((tx) => sendOffers(tx, id, partnerIds.data, actor));
+      return {
+        intent,
+        message: { n: partnerIds.data.length, respondBy: respondBy.toISOString() },
+        error: null,
+      };
+    }
+    if (intent === 'cancel') {
+      const reason = z.string().trim().min(1).max(500).safeParse(form.get('reason'));
+      if (!reason.success) return data({ intent, message: null, error: 'errors.required' }, 400);
+      await db.transaction().execute((tx) => cancelRequest(tx, id, reason.data, actor));
+      return { intent, message: null, error: null };
+    }
+  } catch (e) {
+    if (e instanceof DomainError) {
+      if (e.code === 'errors.notFound') throw new Response('Not Found', { status: 404 });
+      return data({ intent, message: null, error: e.code }, 400);
+    }
+    throw e;
+  }
+  return data({ intent, message: null, error: 'errors.badRequest' }, 400);
+}
+
+export default function RequestPage() {
+  const {
+    request: r,
+    candidates,
+    excluded,
+    offers,
+    timeline,
+    dispatchable,
+  } = useLoaderData<typeof loader>();
+  const actionData = useActionData<typeof action>();
+  const root = useRouteLoaderData<typeof rootLoader>('root');
+  const { t, i18n } = useTranslation();
+  const locale = i18n.language === 'en' ? 'en' : 'ja';
+  const [params] = useSearchParams();
+  const [selected, setSelected] = useState<Set<string>>(new Set());
+  const [highlighted, setHighlighted] = useState<string | null>(null);
+  const toggle = (id: string) =>
+    setSelected((s) => {
+      const n = new Set(s);
+      if (n.has(id)) n.delete(id);
+      else n.add(id);
+      return n;
+    });
+  const tr = (k: string) => tKey(t, k);
+  const open = !['completed', 'closed', 'cancelled'].includes(r.status);
+
+  return (
+    <>
+      <p>
+        <Link to="/requests">← {t('dispatch.boardTitle')}</Link>
+      </p>
+      <div className="page-head">
+        <h1>
+          {r.reference}{' '}
+          <span className={`status urgency-${r.urgency}`}>
+            {tr(`dispatch.urgencies.${r.urgency}`)}
+          </span>{' '}
+          <span className={`status req-${r.status}`}>{tr(`dispatch.statuses.${r.status}`)}</span>
+        </h1>
+      </div>
+      {params.get('created') ? (
+        <Notice kind="success">{t('dispatch.created', { reference: r.reference })}</Notice>
+      ) : null}
+      {actionData?.error ? <Notice kind="error">{tr(actionData.error)}</Notice> : null}
+      {actionData?.intent === 'offer' && actionData.message ? (
+        <Notice kind="success">
+          {t('dispatch.offerSent', {
+            n: actionData.message.n,
+            time: formatDateTime(actionData.message.respondBy, locale),
+          })}
+        </Notice>
+      ) : null}
+      {actionData?.intent === 'cancel' && !actionData.error ? (
+        <Notice kind="success">{t('dispatch.cancelled')}</Notice>
+      ) : null}
+
+      <div className="cards">
+        <section className="card" aria-labelledby="req-info">
+          <h2 id="req-info">
+            {tr(`dispatch.categories.${r.category}`)} · {r.municipality_name}
+          </h2>
+          <dl className="meta-list">
+            <dt>{t('dispatch.caseCode')}</dt>
+            <dd>{r.case_code}</dd>
+            <dt>{t('dispatch.windowStart')}</dt>
+            <dd>
+              {formatDateTime(r.window_start, locale)} – {formatDateTime(r.window_end, locale)}
+            </dd>
+            <dt>{t('dispatch.workerLanguage')}</dt>
+            <dd>
+              {tr(`languages.${r.worker_language}`)}
+              {r.interpreter_needed ? ` · ${t('dispatch.interpreterNeeded')}` : ''}
+            </dd>
+            {r.shelter_beds ? (
+              <>
+                <dt>{t('dispatch.shelterBeds')}</dt>
+                <dd>
+                  {r.shelter_beds} · {tr(`dispatch.guests.${r.shelter_guest}`)}
+                </dd>
+              </>
+            ) : null}
+            <dt>{t('dispatch.summary')}</dt>
+            <dd className="pre-line">{r.summary}</dd>
+            <dt>{t('dispatch.details')}</dt>
+            <dd className="pre-line">{r.details || '—'}</dd>
+            {r.accepted_partner_name ? (
+              <>
+                <dt>{t('dispatch.acceptedBy')}</dt>
+                <dd>{r.accepted_partner_name}</dd>
+              </>
+            ) : null}
+          </dl>
+          {!r.consent_at && open ? (
+            <Form method="post">
+              <Notice kind="info">{t('dispatch.consentHint')}</Notice>
+              <SubmitButton intent="consent" className="button">
+                {t('dispatch.recordConsent')}
+              </SubmitButton>
+            </Form>
+          ) : null}
+        </section>
+      </div>
+
+      {dispatchable && r.consent_at ? (
+        <section className="section" aria-labelledby="cands">
+          <h2 id="cands">{t('dispatch.candidates')}</h2>
+          <p className="hint">{t('dispatch.selectHint')}</p>
+          <div className="dispatch-grid">
+            <div className="map-box tall">
+              <ClientOnly fallback={<div className="map-fallback">{t('partners.mapLoading')}</div>}>
+                {() => (
+                  <DispatchMap
+                    place={[r.lat!, r.lng!]}
+                    partners={[
+                      ...candidates.map((c) => ({ ...c, eligible: true })),
+                      ...excluded.map((e) => ({ ...e, eligible: false })),
+                    ]}
+                    selected={selected}
+                    highlighted={highlighted}
+                    tileUrl={root?.mapTileUrl ?? ''}
+                    label={t('dispatch.candidates')}
+                    onPick={(id) => {
+                      toggle(id);
+                      setHighlighted(id);
+                      document.getElementById(`cand-${id}`)?.scrollIntoView({ block: 'nearest' });
+                    }}
+                  />
+                )}
+              </ClientOnly>
+            </div>
+            <Form method="post">
+              {candidates.length === 0 ? (
+                <p className="empty">{t('dispatch.candidatesEmpty')}</p>
+              ) : (
+                <ol className="candidate-list" aria-label={t('dispatch.candidates')}>
+                  {candidates.map((c) => (
+                    <li
+                      key={c.id}
+                      id={`cand-${c.id}`}
+                      className={highlighted === c.id ? 'highlight' : undefined}
+                    >
+                      <label
+                        onMouseEnter={() => setHighlighted(c.id)}
+                        onFocus={() => setHighlighted(c.id)}
+                      >
+                        <input
+                          type="checkbox"
+                          name="partnerIds"
+                          value={c.id}
+                          checked={selected.has(c.id)}
+                          onChange={() => toggle(c.id)}
+                        />
+                        <span>
+                          <strong>{c.name}</strong>
+                          <br />
+                          <span className="muted">
+                            {t('dispatch.distance', { km: c.distanceKm })} ·{' '}
+                            {c.estimatedFee !== null
+                              ? t('dispatch.estimatedFee', {
+                                  fee: c.estimatedFee.toLocaleString('ja-JP'),
+                                })
+                              : t('dispatch.feeActual')}{' '}
+                            · {t('dispatch.load', { n: c.activeRequests, max: c.maxConcurrent })}
+                          </span>
+                        </span>
+                      </label>
+                    </li>
+                  ))}
+                </ol>
+              )}
+              <div className="sticky-actions">
+                <SubmitButton intent="offer">{t('dispatch.offerSelected')}</SubmitButton>
+              </div>
+              {excluded.length ? (
+                <details>
+                  <summary>
+                    {t('dispatch.excluded')} ({excluded.length})
+                  </summary>
+                  <ul className="excluded-list">
+                    {excluded.map((e) => (
+                      <li key={e.id}>
+                        {e.name} · {e.distanceKm} km —{' '}
+                        {e.reasons.map((x) => tr(`dispatch.reasons.${x}`)).join('、')}
+                      </li>
+                    ))}
+                  </ul>
+                </details>
+              ) : null}
+            </Form>
+          </div>
+        </section>
+      ) : null}
+
+      <section className="section" aria-labelledby="offers">
+        <h2 id="offers">{t('dispatch.offers')}</h2>
+        {offers.length === 0 ? (
+          <p className="empty">{t('common.none')}</p>
+        ) : (
+          <div className="table-wrap">
+            <table>
+              <tbody>
+                {offers.map((o) => (
+                  <tr key={o.id}>
+                    <td>{o.partner_name}</td>
+                    <td>{tr(`dispatch.offerStatuses.${o.status}`)}</td>
+                    <td>{Number(o.distance_km)} km</td>
+                    <td>{formatDateTime(o.sent_at, locale)}</td>
+                    <td>
+                      {t('dispatch.respondBy', { time: formatDateTime(o.respond_by, locale) })}
+                    </td>
+                    <td>{o.reason ?? ''}</td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </div>
+        )}
+      </section>
+
+      <section className="section card" aria-labelledby="timeline">
+        <h2 id="timeline">{t('dispatch.timeline')}</h2>
+        <ol className="history">
+          {timeline.map((e) => (
+            <li key={e.id}>
+              <strong>{tr(`dispatch.events.${e.type}`)}</strong>{' '}
+              <span className="muted">
+                {formatDateTime(e.at, locale)} · {e.actor_name ?? t('partners.historySystem')}
+                {e.partner_name ? ` → ${e.partner_name}` : ''}
+              </span>
+            </li>
+          ))}
+        </ol>
+      </section>
+
+      {open ? (
+        <section className="section form-section" aria-labelledby="cancel">
+          <h2 id="cancel">{t('dispatch.cancel')}</h2>
+          <Form method="post" className="action-row">
+            <div className="field" style={{ flex: 1 }}>
+              <label htmlFor="reason">{t('dispatch.cancelReason')}</label>
+              <input id="reason" name="reason" required maxLength={500} />
+            </div>
+            <SubmitButton
+              intent="cancel"
+              className="button danger"
+              confirm={t('dispatch.cancelConfirm')}
+            >
+              {t('dispatch.cancel')}
+            </SubmitButton>
+          </Form>
+        </section>
+      ) : null}
+    </>
+  );
+}
