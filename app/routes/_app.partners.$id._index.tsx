@@ -2,6 +2,7 @@ import type { LoaderFunctionArgs, MetaFunction } from '@remix-run/node';
 import { Link, useLoaderData, useSearchParams } from '@remix-run/react';
 import { useTranslation } from 'react-i18next';
 import { Notice } from '~/components/forms';
+import { tKey } from '~/i18n/i18n';
 import { MouTable, PartnerSummary } from '~/components/partner-summary';
 import { db } from '~/lib/db.server';
 import { formatDateTime } from '~/lib/format';
@@ -119,7 +120,7 @@ export default function PartnerPage() {
                   <dl>
                     {Object.entries(h.changes).map(([field, [from, to]]) => (
                       <div key={field} style={{ display: 'contents' }}>
-                        <dt>{field}</dt>
+                        <dt>{FIELD_LABELS[field] ? tKey(t, FIELD_LABELS[field]) : field}</dt>
                         <dd>
                           {show(from)} → {show(to)}
                         </dd>
@@ -135,6 +136,36 @@ export default function PartnerPage() {
     </>
   );
 }
+
+// History rows name database columns; show the form's label where there is one.
+const FIELD_LABELS: Record<string, string> = {
+  name: 'partners.name',
+  name_kana: 'partners.nameKana',
+  kind: 'partners.kind',
+  status: 'partners.status',
+  network_member: 'partners.networkMember',
+  public_listing: 'partners.publicListing',
+  municipality_code: 'partners.municipality',
+  prefecture_code: 'partners.prefecture',
+  postal_code: 'partners.postalCode',
+  address: 'partners.address',
+  lat: 'partners.lat',
+  lng: 'partners.lng',
+  service_radius_km: 'partners.serviceRadius',
+  languages: 'partners.languagesTitle',
+  specialties: 'partners.specialtiesTitle',
+  contact_name: 'partners.contactName',
+  contact_email: 'partners.contactEmail',
+  contact_phone: 'partners.contactPhone',
+  availability: 'partners.availability',
+  invoice_number: 'partners.invoiceNumber',
+  bank_code: 'partners.bankCode',
+  branch_code: 'partners.branchCode',
+  account_type: 'partners.accountType',
+  account_number: 'partners.accountNumber',
+  account_holder_kana: 'partners.accountHolder',
+  withholding_tax: 'partners.withholdingTax',
+};
 
 function show(v: unknown): string {
   if (v === null || v === undefined || v === '') return '—';
