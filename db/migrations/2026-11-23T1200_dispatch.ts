@@ -2,6 +2,11 @@ import { type Kysely, sql } from 'kysely';
 
 // Frozen in time: never import application code from a migration.
 export async function up(db: Kysely<any>): Promise<void> {
+  // Candidate search bounds its index walk by the largest service radius: keep that max cheap.
+  await sql`create index partner_active_radius_idx on partner (service_radius_km) where status = 'active'`.execute(
+    db,
+  );
+
   // REQ-<fiscal year>-<6 digits>: one counter row per fiscal year, incremented under its row lock.
   await db.schema
     .createTable('request_counter')

@@ -134,7 +134,12 @@ export interface GeneratedCounts {
  */
 export async function generatePartners(
   q: Queryable,
-  opts: { count: number; seed?: number; today?: string },
+  opts: {
+    count: number;
+    seed?: number;
+    today?: string;
+    /** benchmark sizes: number names so any count fits */ numbered?: boolean;
+  },
 ): Promise<GeneratedCounts> {
   const r = prng(opts.seed ?? 20261123);
   const munis = await q
@@ -188,6 +193,9 @@ export async function generatePartners(
       default:
         name = `${fam} ${giv}`;
         kana = `${famKana} ${givKana}`;
+    }
+    if (opts.numbered) {
+      name = `${name} ${i + 1}`;
     }
     const key = matchKey(name, m.code);
     if (keys.has(key)) continue;

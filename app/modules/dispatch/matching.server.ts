@@ -98,6 +98,12 @@ export async function findCandidates(
   limit = 20,
 ): Promise<Candidate[]> {
   const k = conditions(c);
+  // No partner serves farther than the largest service radius: bound the index walk with a box,
+  // or a search with fewer than `limit` matches would visit every partner in Japan.
+  const { max_m } = (
+    await sql<{ max_m: number | null }>`select max(service_radius_km)::float8 * 1000 as max_m
+      from partner where status = 'active'`.execute(q)
+  ).rows[0];
   const rows = await sql<{
     id: string;
     name: string;
@@ -121,6 +127,7 @@ export async function findCandidates(
     from partner p
     ${activeMouJoin(c.date)}
     where p.lat is not null
+      and earth_box(${k.here}, ${max_m ?? 0}::float8) @> ll_to_earth(p.lat, p.lng)
       and not ${k.inactive} and not ${k.noMou} and not ${k.outOfRadius} and not ${k.language}
       and not ${k.specialty} and not ${k.atCapacity} and not ${k.noShelterBeds} and not ${k.alreadyOffered}
     order by ll_to_earth(p.lat, p.lng) <-> ${k.here}
