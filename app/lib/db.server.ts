@@ -19,6 +19,8 @@ function handle(): DbHandle {
     );
   }
   if (!globalForDb.__bansoDb || globalForDb.__bansoDb.url !== url) {
+    // A different URL (tests switch databases): let the old pool finish and close.
+    void globalForDb.__bansoDb?.db.destroy().catch(() => {});
     globalForDb.__bansoDb = { ...createDb(url), url };
   }
   return globalForDb.__bansoDb;
