@@ -1,4 +1,4 @@
-import { Form, Link } from '@remix-run/react';
+import { Form, Link, useLocation } from '@remix-run/react';
 import type { ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
 import { LANGUAGES, PARTNER_KINDS, PARTNER_STATUSES, SPECIALTIES } from '~/modules/partners/codes';
@@ -29,6 +29,8 @@ export function PartnerFilterForm({
   children?: ReactNode;
 }) {
   const { t, i18n } = useTranslation();
+  // Uncontrolled inputs: a new key on every navigation shows what the URL says (e.g. after clearing).
+  const { search } = useLocation();
   const select = (
     name: keyof FilterValues,
     label: string,
@@ -47,7 +49,13 @@ export function PartnerFilterForm({
     </label>
   );
   return (
-    <Form method="get" className="filters" role="search" aria-label={t('common.filter')}>
+    <Form
+      key={search}
+      method="get"
+      className="filters"
+      role="search"
+      aria-label={t('common.filter')}
+    >
       <div className="filter-grid">
         <label>
           <span>{t('partners.search')}</span>

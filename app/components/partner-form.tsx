@@ -248,6 +248,7 @@ export function PartnerForm({
             <input
               id={fields.lat.id}
               name={fields.lat.name}
+              type="text"
               inputMode="decimal"
               value={lat}
               onChange={(e) => setLat(e.target.value)}
@@ -261,6 +262,7 @@ export function PartnerForm({
             <input
               id={fields.lng.id}
               name={fields.lng.name}
+              type="text"
               inputMode="decimal"
               value={lng}
               onChange={(e) => setLng(e.target.value)}

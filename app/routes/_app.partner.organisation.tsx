@@ -5,8 +5,9 @@ import {
   data,
   type LoaderFunctionArgs,
   type MetaFunction,
+  redirect,
 } from '@remix-run/node';
-import { Form, useActionData, useLoaderData } from '@remix-run/react';
+import { Form, useActionData, useLoaderData, useSearchParams } from '@remix-run/react';
 import { useTranslation } from 'react-i18next';
 import { FieldErrors, Notice, SubmitButton, TextField } from '~/components/forms';
 import { MouTable, PartnerSummary } from '~/components/partner-summary';
@@ -37,21 +38,22 @@ export async function loader({ request }: LoaderFunctionArgs) {
 export async function action({ request, context }: ActionFunctionArgs) {
   const me = await requireRole(request, ['partner']);
   const submission = parseWithZod(await request.formData(), { schema: contactSchema });
-  if (submission.status !== 'success')
-    return data({ result: submission.reply(), changed: null }, 400);
+  if (submission.status !== 'success') return data({ result: submission.reply() }, 400);
   const { changed } = await db.transaction().execute((tx) =>
     updateOwnContact(tx, me.partnerId!, submission.value, {
       userId: me.id,
       ip: context.clientIp,
     }),
   );
-  return { result: submission.reply(), changed };
+  // Redirect: the page reloads at the top, where the notice is.
+  return redirect(`/partner/organisation?${changed ? 'saved' : 'unchanged'}=1`);
 }
 
 export default function OwnOrganisation() {
   const { partner, mous, shelters } = useLoaderData<typeof loader>();
   const actionData = useActionData<typeof action>();
   const { t, i18n } = useTranslation();
+  const [params] = useSearchParams();
   const [form, fields] = useForm({
     id: 'own-contact',
     lastResult: actionData?.result,
@@ -68,10 +70,8 @@ export default function OwnOrganisation() {
     <>
       <h1>{partner.name}</h1>
       <p className="hint">{t('partners.ownIntro')}</p>
-      {actionData?.changed === true ? <Notice kind="success">{t('partners.saved')}</Notice> : null}
-      {actionData?.changed === false ? (
-        <Notice kind="info">{t('partners.noChanges')}</Notice>
-      ) : null}
+      {params.get('saved') ? <Notice kind="success">{t('partners.saved')}</Notice> : null}
+      {params.get('unchanged') ? <Notice kind="info">{t('partners.noChanges')}</Notice> : null}
       <PartnerSummary p={partner} />
       <section className="section" aria-labelledby="own-mous">
         <h2 id="own-mous">{t('partners.mousTitle')}</h2>

@@ -122,7 +122,7 @@ export default function PartnerPage() {
                       <div key={field} style={{ display: 'contents' }}>
                         <dt>{FIELD_LABELS[field] ? tKey(t, FIELD_LABELS[field]) : field}</dt>
                         <dd>
-                          {show(from)} → {show(to)}
+                          {show(t, field, from)} → {show(t, field, to)}
                         </dd>
                       </div>
                     ))}
@@ -167,8 +167,19 @@ const FIELD_LABELS: Record<string, string> = {
   withholding_tax: 'partners.withholdingTax',
 };
 
-function show(v: unknown): string {
+const VALUE_LABELS: Record<string, string> = {
+  kind: 'partnerKinds',
+  status: 'partnerStatuses',
+  languages: 'languages',
+  specialties: 'specialties',
+  account_type: 'accountTypes',
+};
+
+function show(t: Parameters<typeof tKey>[0], field: string, v: unknown): string {
   if (v === null || v === undefined || v === '') return '—';
-  if (Array.isArray(v)) return v.join(', ') || '—';
-  return String(v);
+  if (typeof v === 'boolean') return v ? '✓' : '—';
+  const ns = VALUE_LABELS[field];
+  const label = (x: unknown) => (ns ? tKey(t, `${ns}.${String(x)}`) : String(x));
+  if (Array.isArray(v)) return v.map(label).join('、') || '—';
+  return label(v);
 }

@@ -139,7 +139,7 @@ describe('partner CSV import', () => {
       expect.objectContaining({
         name: '天草市 市民生活課',
         municipality_code: '432156',
-        languages: ['ja', 'vi', 'tl'],
+        languages: ['ja', 'tl', 'vi'], // stored in the code list's order
       }),
       // 弁護士 → lawyer; 11002 is 011002 after Excel dropped its leading zero.
       expect.objectContaining({

@@ -138,7 +138,7 @@ describe('partner registry', () => {
       service_radius_km: ['40.0', 60],
       languages: [
         ['ja', 'vi'],
-        ['ja', 'vi', 'tl'],
+        ['ja', 'tl', 'vi'], // stored in the code list's order
       ],
       account_number: ['***345', '***321'],
     });

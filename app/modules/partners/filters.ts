@@ -20,10 +20,12 @@ export const partnerFilterSchema = z.object({
   specialty: optionalEnum(SPECIALTIES),
   mou: optionalEnum(['active', 'none', 'expiring'] as const),
   sort: z.enum(['name', 'updated', 'prefecture', 'status']).catch('name'),
-  dir: z.enum(['asc', 'desc']).catch('asc'),
+  dir: z.enum(['asc', 'desc']).optional().catch(undefined),
 });
 
 export function parsePartnerFilters(params: URLSearchParams) {
   const raw = Object.fromEntries([...params.entries()].filter(([, v]) => v !== ''));
-  return partnerFilterSchema.parse(raw);
+  const f = partnerFilterSchema.parse(raw);
+  // "Last updated" means newest first unless asked otherwise.
+  return { ...f, dir: f.dir ?? (f.sort === 'updated' ? ('desc' as const) : ('asc' as const)) };
 }

@@ -42,8 +42,17 @@ export const contactSchema = z.object({
     .optional()
     .transform((v) => (v ?? '').normalize('NFKC'))
     .refine((v) => v === '' || /^\+?[0-9()\- ]{10,20}$/.test(v), 'errors.invalidPhone'),
-  languages: z.array(choice(LANGUAGES)).max(LANGUAGES.length).default([]),
-  specialties: z.array(choice(SPECIALTIES)).max(SPECIALTIES.length).default([]),
+  // Stored in the code lists' order, so the same choice is always the same value.
+  languages: z
+    .array(choice(LANGUAGES))
+    .max(LANGUAGES.length)
+    .default([])
+    .transform((v) => LANGUAGES.filter((l) => v.includes(l))),
+  specialties: z
+    .array(choice(SPECIALTIES))
+    .max(SPECIALTIES.length)
+    .default([])
+    .transform((v) => SPECIALTIES.filter((x) => v.includes(x))),
   availability: optionalText(1000),
 });
 

@@ -252,8 +252,13 @@ async function applyChanges(
 }
 
 function sameValue(a: unknown, b: unknown): boolean {
-  if (Array.isArray(a) || Array.isArray(b))
-    return JSON.stringify(a ?? []) === JSON.stringify(b ?? []);
+  // Lists are sets of codes: order does not make a change.
+  if (Array.isArray(a) || Array.isArray(b)) {
+    return (
+      JSON.stringify([...((a as unknown[]) ?? [])].sort()) ===
+      JSON.stringify([...((b as unknown[]) ?? [])].sort())
+    );
+  }
   if (a === null || a === undefined || b === null || b === undefined)
     return (a ?? null) === (b ?? null);
   if (typeof a === 'string' && typeof b === 'number') return Number(a) === b;
