@@ -19,8 +19,10 @@ function ClickToPlace({ onPick }: { onPick: (lat: number, lng: number) => void }
 function FollowPosition({ position }: { position: [number, number] | null }) {
   const map = useMap();
   useEffect(() => {
-    if (position && !map.getBounds().contains(position))
-      map.setView(position, Math.max(map.getZoom(), 11));
+    if (!position) return;
+    // A place chosen from a list (municipality, office) zooms in close enough to adjust the pin.
+    if (map.getZoom() < 11) map.setView(position, 13);
+    else if (!map.getBounds().contains(position)) map.panTo(position);
   }, [map, position]);
   return null;
 }

@@ -29,8 +29,11 @@ export default function RegistryMap({
 }) {
   return (
     <MapContainer
-      center={[36.2, 138.25]}
-      zoom={5}
+      // All of Japan, from Okinawa to northern Hokkaido.
+      bounds={[
+        [24.0, 122.9],
+        [45.6, 146.0],
+      ]}
       className="leaflet-fill"
       aria-label={label}
       preferCanvas
