@@ -34,6 +34,7 @@ export default function RegistryMap({
         [24.0, 122.9],
         [45.6, 146.0],
       ]}
+      zoomSnap={0.5}
       className="leaflet-fill"
       aria-label={label}
       preferCanvas
