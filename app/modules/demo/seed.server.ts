@@ -1,9 +1,9 @@
 import type { Role } from '../../../db/schema';
 import { db } from '~/lib/db.server';
 import { partnerSchema } from '~/modules/partners/partner-schema';
-import { createPartner, matchKey } from '~/modules/partners/partners.server';
+import { createPartner, matchKey, tokyoToday } from '~/modules/partners/partners.server';
 import { makeUser } from './factories.server';
-import { generatePartners } from './generator.server';
+import { fiscalYearOf, generatePartners } from './generator.server';
 
 export const DEMO_PARTNER_COUNT = 300;
 
@@ -51,7 +51,7 @@ const partners: DemoPartner[] = [
       address: '花畑町4-18',
       lat: 32.80275,
       lng: 130.70616,
-      serviceRadiusKm: 30,
+      serviceRadiusKm: 80,
       languages: ['ja', 'easy_ja', 'en', 'zh', 'ko', 'vi', 'id', 'ne', 'my'],
       specialties: ['interpretation', 'city_hall', 'hospital', 'school', 'childcare'],
       networkMember: true,
@@ -150,7 +150,30 @@ export async function seedDemo(
         .select('id')
         .where('match_key', '=', matchKey(input.name, input.municipalityCode))
         .executeTakeFirst();
-      ids.set(p.key, existing?.id ?? (await createPartner(tx, input, { userId: null }, 'seed')));
+      const id = existing?.id ?? (await createPartner(tx, input, { userId: null }, 'seed'));
+      ids.set(p.key, id);
+      // Each named organisation has an MOU for the current fiscal year, so it can be dispatched.
+      const fy = fiscalYearOf(tokyoToday());
+      const paid = ['npo', 'lawyer'].includes(input.kind);
+      await tx
+        .insertInto('mou')
+        .values({
+          partner_id: id,
+          reference_no: `MOU-${fy.slice(0, 4)}-DEMO-${p.key.toUpperCase()}`,
+          status: 'active',
+          valid_from: fy,
+          valid_until: `${Number(fy.slice(0, 4)) + 1}-03-31`,
+          signed_on: fy,
+          visit_base_fee: paid ? 6000 : 0,
+          hourly_fee: paid ? 2500 : 0,
+          travel_mode: paid ? 'per_km' : 'none',
+          travel_per_km: paid ? 30 : 0,
+          travel_cap: paid ? 6000 : null,
+          interpreter_hourly: paid ? 3000 : 0,
+          max_concurrent_requests: 5,
+        })
+        .onConflict((oc) => oc.doNothing())
+        .execute();
     }
     for (const u of demoUsers) {
       await makeUser(tx, {
