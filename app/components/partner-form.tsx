@@ -1,7 +1,7 @@
 import { getFormProps, getInputProps, type SubmissionResult, useForm } from '@conform-to/react';
 import { parseWithZod } from '@conform-to/zod';
 import { Form, useRouteLoaderData } from '@remix-run/react';
-import { useEffect, useState } from 'react';
+import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { loader as rootLoader } from '~/root';
 import {
@@ -13,15 +13,11 @@ import {
 } from '~/modules/partners/codes';
 import { partnerSchema } from '~/modules/partners/partner-schema';
 import { ClientOnly } from './client-only';
+import { CodeCheckboxes, type Municipality, MunicipalityPicker } from './municipality-picker';
 import { FieldErrors, Notice, SelectField, SubmitButton, TextField } from './forms';
 import LocationPicker from './map/location-picker.client';
 
-export interface Municipality {
-  code: string;
-  name: string;
-  lat: number;
-  lng: number;
-}
+export type { Municipality } from './municipality-picker';
 
 export interface PartnerFormDefaults {
   name?: string;
@@ -67,7 +63,7 @@ export function PartnerForm({
   lastResult?: SubmissionResult<string[]>;
   submitLabel: string;
 }) {
-  const { t, i18n } = useTranslation();
+  const { t } = useTranslation();
   const root = useRouteLoaderData<typeof rootLoader>('root');
   const tileUrl = root?.mapTileUrl ?? 'https://tile.openstreetmap.org/{z}/{x}/{y}.png';
   const [form, fields] = useForm({
@@ -84,32 +80,10 @@ export function PartnerForm({
     } as never,
   });
 
-  const [prefecture, setPrefecture] = useState<number | null>(defaults.prefectureCode ?? null);
   const [municipalities, setMunicipalities] = useState<Municipality[]>(initialMunicipalities);
   const [municipality, setMunicipality] = useState(defaults.municipalityCode ?? '');
   const [lat, setLat] = useState(defaults.lat?.toString() ?? '');
   const [lng, setLng] = useState(defaults.lng?.toString() ?? '');
-
-  useEffect(() => {
-    if (!prefecture) return setMunicipalities([]);
-    if (
-      municipalities.length &&
-      initialMunicipalities === municipalities &&
-      prefecture === defaults.prefectureCode
-    ) {
-      return;
-    }
-    let live = true;
-    fetch(`/resources/municipalities?prefecture=${prefecture}`)
-      .then((r) => (r.ok ? (r.json() as Promise<Municipality[]>) : []))
-      .then((list) => live && setMunicipalities(list))
-      .catch(() => live && setMunicipalities([]));
-    return () => {
-      live = false;
-    };
-    // Only the prefecture drives the list.
-    // eslint-disable-next-line react-hooks/exhaustive-deps
-  }, [prefecture]);
 
   const useOffice = () => {
     const m = municipalities.find((x) => x.code === municipality);
@@ -119,8 +93,6 @@ export function PartnerForm({
     }
   };
   const numOrNull = (s: string) => (s.trim() === '' || Number.isNaN(Number(s)) ? null : Number(s));
-  const check = (name: 'languages' | 'specialties', value: string) =>
-    (defaults[name] ?? []).includes(value);
 
   return (
     <Form method="post" {...getFormProps(form)}>
@@ -168,52 +140,17 @@ export function PartnerForm({
       <section className="form-section" aria-labelledby="sec-place">
         <h2 id="sec-place">{t('partners.location')}</h2>
         <div className="form-grid">
-          <div className="field">
-            <label htmlFor="prefecture">{t('partners.prefecture')}</label>
-            <select
-              id="prefecture"
-              value={prefecture ?? ''}
-              onChange={(e) => {
-                setPrefecture(e.target.value ? Number(e.target.value) : null);
-                setMunicipality('');
-              }}
-            >
-              <option value="">{t('partners.selectPrefecture')}</option>
-              {prefectures.map((p) => (
-                <option key={p.code} value={p.code}>
-                  {i18n.language === 'en' ? p.name_en : p.name}
-                </option>
-              ))}
-            </select>
-          </div>
-          <div className="field">
-            <label htmlFor={fields.municipalityCode.id}>
-              {t('partners.municipality')}
-              <span className="req"> ({t('common.required')})</span>
-            </label>
-            <select
-              id={fields.municipalityCode.id}
-              name={fields.municipalityCode.name}
-              value={municipality}
-              onChange={(e) => setMunicipality(e.target.value)}
-              aria-invalid={fields.municipalityCode.errors ? true : undefined}
-              aria-describedby={
-                fields.municipalityCode.errors ? fields.municipalityCode.errorId : undefined
-              }
-              required
-            >
-              <option value="">{t('partners.selectMunicipality')}</option>
-              {municipalities.map((m) => (
-                <option key={m.code} value={m.code}>
-                  {m.name}
-                </option>
-              ))}
-            </select>
-            <FieldErrors
-              id={fields.municipalityCode.errorId}
-              errors={fields.municipalityCode.errors}
-            />
-          </div>
+          <MunicipalityPicker
+            field={fields.municipalityCode}
+            prefectures={prefectures}
+            initialPrefecture={defaults.prefectureCode ?? null}
+            initialMunicipalities={initialMunicipalities}
+            value={municipality}
+            onChange={(code, _m, list) => {
+              setMunicipality(code);
+              if (list.length) setMunicipalities(list);
+            }}
+          />
           <TextField
             field={fields.postalCode}
             label={t('partners.postalCode')}
@@ -290,36 +227,24 @@ export function PartnerForm({
 
       <section className="form-section" aria-labelledby="sec-lang">
         <h2 id="sec-lang">{t('partners.languagesTitle')}</h2>
-        <fieldset className="check-grid">
-          <legend className="visually-hidden">{t('partners.languagesTitle')}</legend>
-          {LANGUAGES.map((l) => (
-            <label key={l} className="check">
-              <input
-                type="checkbox"
-                name="languages"
-                value={l}
-                defaultChecked={check('languages', l)}
-              />
-              {t(`languages.${l}`)}
-            </label>
-          ))}
-        </fieldset>
+        <CodeCheckboxes
+          name="languages"
+          legend={t('partners.languagesTitle')}
+          legendHidden
+          codes={LANGUAGES}
+          labelPrefix="languages"
+          checked={defaults.languages ?? []}
+        />
         <FieldErrors id={fields.languages.errorId} errors={fields.languages.errors} />
         <h2 id="sec-spec">{t('partners.specialtiesTitle')}</h2>
-        <fieldset className="check-grid">
-          <legend className="visually-hidden">{t('partners.specialtiesTitle')}</legend>
-          {SPECIALTIES.map((s) => (
-            <label key={s} className="check">
-              <input
-                type="checkbox"
-                name="specialties"
-                value={s}
-                defaultChecked={check('specialties', s)}
-              />
-              {t(`specialties.${s}`)}
-            </label>
-          ))}
-        </fieldset>
+        <CodeCheckboxes
+          name="specialties"
+          legend={t('partners.specialtiesTitle')}
+          legendHidden
+          codes={SPECIALTIES}
+          labelPrefix="specialties"
+          checked={defaults.specialties ?? []}
+        />
       </section>
 
       <section className="form-section" aria-labelledby="sec-contact">

@@ -10,6 +10,7 @@ import {
 import { Form, useActionData, useLoaderData, useSearchParams } from '@remix-run/react';
 import { useTranslation } from 'react-i18next';
 import { FieldErrors, Notice, SubmitButton, TextField } from '~/components/forms';
+import { CodeCheckboxes } from '~/components/municipality-picker';
 import { MouTable, PartnerSummary } from '~/components/partner-summary';
 import { db } from '~/lib/db.server';
 import { requireRole } from '~/modules/auth/auth.server';
@@ -112,34 +113,20 @@ export default function OwnOrganisation() {
             />
             <FieldErrors id={fields.availability.errorId} errors={fields.availability.errors} />
           </div>
-          <fieldset className="check-grid">
-            <legend>{t('partners.languagesTitle')}</legend>
-            {LANGUAGES.map((l) => (
-              <label key={l} className="check">
-                <input
-                  type="checkbox"
-                  name="languages"
-                  value={l}
-                  defaultChecked={partner.languages.includes(l)}
-                />
-                {t(`languages.${l}`)}
-              </label>
-            ))}
-          </fieldset>
-          <fieldset className="check-grid">
-            <legend>{t('partners.specialtiesTitle')}</legend>
-            {SPECIALTIES.map((s) => (
-              <label key={s} className="check">
-                <input
-                  type="checkbox"
-                  name="specialties"
-                  value={s}
-                  defaultChecked={partner.specialties.includes(s)}
-                />
-                {t(`specialties.${s}`)}
-              </label>
-            ))}
-          </fieldset>
+          <CodeCheckboxes
+            name="languages"
+            legend={t('partners.languagesTitle')}
+            codes={LANGUAGES}
+            labelPrefix="languages"
+            checked={partner.languages}
+          />
+          <CodeCheckboxes
+            name="specialties"
+            legend={t('partners.specialtiesTitle')}
+            codes={SPECIALTIES}
+            labelPrefix="specialties"
+            checked={partner.specialties}
+          />
           <SubmitButton>{t('partners.save')}</SubmitButton>
         </Form>
       </section>

@@ -10,10 +10,11 @@ import {
 } from '@remix-run/node';
 import { Form, useActionData, useLoaderData, useRouteLoaderData } from '@remix-run/react';
 import leafletCss from 'leaflet/dist/leaflet.css';
-import { useEffect, useState } from 'react';
+import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { ClientOnly } from '~/components/client-only';
 import { FieldErrors, SelectField, SubmitButton, TextField } from '~/components/forms';
+import { MunicipalityPicker } from '~/components/municipality-picker';
 import LocationPicker from '~/components/map/location-picker.client';
 import { db } from '~/lib/db.server';
 import { submitInTransaction } from '~/lib/submit.server';
@@ -44,18 +45,11 @@ export async function action({ request, context }: ActionFunctionArgs) {
   return redirect(`/requests/${saved.value.id}?created=1`);
 }
 
-interface Muni {
-  code: string;
-  name: string;
-  lat: number;
-  lng: number;
-}
-
 export default function NewRequest() {
   const { prefectures } = useLoaderData<typeof loader>();
   const actionData = useActionData<typeof action>();
   const root = useRouteLoaderData<typeof rootLoader>('root');
-  const { t, i18n } = useTranslation();
+  const { t } = useTranslation();
   const [form, fields] = useForm({
     id: 'request',
     lastResult: actionData?.result,
@@ -64,22 +58,9 @@ export default function NewRequest() {
     shouldRevalidate: 'onInput',
     defaultValue: { urgency: 'normal', shelterBeds: '0' },
   });
-  const [prefecture, setPrefecture] = useState<number | null>(null);
-  const [munis, setMunis] = useState<Muni[]>([]);
   const [municipality, setMunicipality] = useState('');
   const [lat, setLat] = useState('');
   const [lng, setLng] = useState('');
-  useEffect(() => {
-    if (!prefecture) return;
-    let live = true;
-    fetch(`/resources/municipalities?prefecture=${prefecture}`)
-      .then((r) => (r.ok ? (r.json() as Promise<Muni[]>) : []))
-      .then((list) => live && setMunis(list))
-      .catch(() => live && setMunis([]));
-    return () => {
-      live = false;
-    };
-  }, [prefecture]);
   const num = (s: string) => (s === '' || Number.isNaN(Number(s)) ? null : Number(s));
 
   return (
@@ -146,53 +127,19 @@ export default function NewRequest() {
           <h2 id="req-place">{t('dispatch.place')}</h2>
           <p className="hint">{t('dispatch.placeHint')}</p>
           <div className="form-grid">
-            <div className="field">
-              <label htmlFor="prefecture">{t('partners.prefecture')}</label>
-              <select
-                id="prefecture"
-                value={prefecture ?? ''}
-                onChange={(e) => setPrefecture(Number(e.target.value) || null)}
-              >
-                <option value="">{t('partners.selectPrefecture')}</option>
-                {prefectures.map((p) => (
-                  <option key={p.code} value={p.code}>
-                    {i18n.language === 'en' ? p.name_en : p.name}
-                  </option>
-                ))}
-              </select>
-            </div>
-            <div className="field">
-              <label htmlFor={fields.municipalityCode.id}>
-                {t('partners.municipality')}
-                <span className="req"> ({t('common.required')})</span>
-              </label>
-              <select
-                id={fields.municipalityCode.id}
-                name={fields.municipalityCode.name}
-                value={municipality}
-                required
-                aria-invalid={fields.municipalityCode.errors ? true : undefined}
-                onChange={(e) => {
-                  setMunicipality(e.target.value);
-                  const m = munis.find((x) => x.code === e.target.value);
-                  if (m) {
-                    setLat(String(m.lat));
-                    setLng(String(m.lng));
-                  }
-                }}
-              >
-                <option value="">{t('partners.selectMunicipality')}</option>
-                {munis.map((m) => (
-                  <option key={m.code} value={m.code}>
-                    {m.name}
-                  </option>
-                ))}
-              </select>
-              <FieldErrors
-                id={fields.municipalityCode.errorId}
-                errors={fields.municipalityCode.errors}
-              />
-            </div>
+            <MunicipalityPicker
+              field={fields.municipalityCode}
+              prefectures={prefectures}
+              value={municipality}
+              onChange={(code, m) => {
+                setMunicipality(code);
+                // The place starts at the municipal office; a click on the map refines it.
+                if (m) {
+                  setLat(String(m.lat));
+                  setLng(String(m.lng));
+                }
+              }}
+            />
           </div>
           <input type="hidden" name={fields.lat.name} value={lat} />
           <input type="hidden" name={fields.lng.name} value={lng} />

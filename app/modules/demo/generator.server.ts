@@ -1,6 +1,7 @@
 import { sql } from 'kysely';
 import type { PartnerKind, PartnerStatus } from '../../../db/schema';
 import type { Queryable } from '~/lib/db.server';
+import { SPECIALTIES } from '~/modules/partners/codes';
 import { matchKey } from '~/modules/partners/partners.server';
 
 // Deterministic demo partners at real municipalities: the same seed gives the same registry,
@@ -85,23 +86,6 @@ const LANG_WEIGHTS: [string, number][] = [
   ['km', 0.03],
   ['mn', 0.03],
   ['si', 0.03],
-];
-const SPECIALTIES = [
-  'hospital',
-  'city_hall',
-  'police',
-  'school',
-  'labor',
-  'immigration',
-  'dv',
-  'mental_health',
-  'childbirth',
-  'housing',
-  'interpretation',
-  'legal',
-  'welfare',
-  'childcare',
-  'tax',
 ];
 const KINDS: [PartnerKind, number][] = [
   ['municipality', 0.18],
