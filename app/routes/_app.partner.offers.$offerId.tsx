@@ -142,7 +142,7 @@ export default function OfferPage() {
           <Form method="post" className="action-row section">
             <div className="field" style={{ flex: 1 }}>
               <label htmlFor="reason">{t('dispatch.declineReason')}</label>
-              <input id="reason" name="reason" maxLength={500} />
+              <input id="reason" name="reason" type="text" maxLength={500} />
             </div>
             <SubmitButton intent="decline" className="button">
               {t('dispatch.decline')}

@@ -348,7 +348,7 @@ export default function RequestPage() {
           <Form method="post" className="action-row">
             <div className="field" style={{ flex: 1 }}>
               <label htmlFor="reason">{t('dispatch.cancelReason')}</label>
-              <input id="reason" name="reason" required maxLength={500} />
+              <input id="reason" name="reason" type="text" required maxLength={500} />
             </div>
             <SubmitButton
               intent="cancel"

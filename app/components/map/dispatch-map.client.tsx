@@ -17,6 +17,16 @@ const candIcon = icon('cand-dot', 16);
 const selIcon = icon('cand-dot selected', 18);
 const exclIcon = icon('excl-dot', 12);
 
+/** Opens on the place and every eligible partner (or 25 km around the place if none). */
+function viewOf(place: [number, number], partners: MapCandidate[]): L.LatLngBoundsExpression {
+  const points = [
+    place,
+    ...partners.filter((p) => p.eligible).map((p) => [p.lat, p.lng] as [number, number]),
+  ];
+  if (points.length === 1) return L.latLng(place).toBounds(50_000);
+  return L.latLngBounds(points);
+}
+
 /** The request's place with 10/25/50 km rings, eligible partners (green) and excluded ones (grey). */
 export default function DispatchMap({
   place,
@@ -36,7 +46,12 @@ export default function DispatchMap({
   onPick: (id: string) => void;
 }) {
   return (
-    <MapContainer center={place} zoom={10} className="leaflet-fill" aria-label={label}>
+    <MapContainer
+      bounds={viewOf(place, partners)}
+      boundsOptions={{ padding: [30, 30], maxZoom: 12 }}
+      className="leaflet-fill"
+      aria-label={label}
+    >
       <BaseLayers tileUrl={tileUrl} />
       {[10, 25, 50].map((km) => (
         <Circle
