@@ -296,6 +296,11 @@ const en: Catalog = {
     capacityBelowOccupied: 'Capacity cannot be lower than the beds in use.',
   },
   dispatch: {
+    withdrawReasons: {
+      accepted_by_another: 'another partner accepted',
+      cancelled: 'request cancelled',
+    },
+    requestCancelled: 'This request was cancelled by the counselor. No action is needed.',
     distanceLabel: 'Distance and estimated fee',
     respondByLabel: 'Answer by',
     boardTitle: 'Request board',

@@ -301,6 +301,8 @@ const ja = {
     capacityBelowOccupied: '定員を使用中のベッド数より少なくはできません。',
   },
   dispatch: {
+    withdrawReasons: { accepted_by_another: 'ほかのパートナーが引受', cancelled: '依頼の取消' },
+    requestCancelled: 'この依頼は相談員により取り消されました。対応は不要です。',
     distanceLabel: '距離・見込み謝金',
     respondByLabel: '回答期限',
     boardTitle: '伴走依頼ボード',

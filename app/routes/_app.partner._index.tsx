@@ -50,7 +50,11 @@ export default function PartnerHome() {
                 {o.estimated_fee !== null ? ` · ¥${o.estimated_fee.toLocaleString('ja-JP')}` : ''}
               </p>
               <p>
-                <span className="status">{tr(`dispatch.offerStatuses.${o.status}`)}</span>{' '}
+                <span className="status">
+                  {o.request_status === 'cancelled'
+                    ? tr('dispatch.statuses.cancelled')
+                    : tr(`dispatch.offerStatuses.${o.status}`)}
+                </span>{' '}
                 {o.status === 'pending'
                   ? t('dispatch.respondBy', { time: formatDateTime(o.respond_by, locale) })
                   : null}

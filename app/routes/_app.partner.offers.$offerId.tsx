@@ -76,9 +76,12 @@ export default function OfferPage() {
       {outcome === 'accepted' ? <Notice kind="success">{t('dispatch.accepted')}</Notice> : null}
       {outcome === 'declined' ? <Notice kind="success">{t('dispatch.declined')}</Notice> : null}
       {outcome === 'taken' ? <Notice kind="error">{t('dispatch.taken')}</Notice> : null}
+      {outcome === 'cancelled' || (!outcome && o.request_status === 'cancelled') ? (
+        <Notice kind="info">{t('dispatch.requestCancelled')}</Notice>
+      ) : null}
       {outcome === 'expired' ? <Notice kind="error">{t('dispatch.expired')}</Notice> : null}
       {outcome === 'not_pending' ? <Notice kind="error">{t('dispatch.notPending')}</Notice> : null}
-      {!outcome && o.status === 'withdrawn' ? (
+      {!outcome && o.status === 'withdrawn' && o.request_status !== 'cancelled' ? (
         <Notice kind="info">{t('dispatch.taken')}</Notice>
       ) : null}
       <section className="card" aria-labelledby="offer-info">

@@ -318,7 +318,11 @@ export default function RequestPage() {
                     <td>
                       {t('dispatch.respondBy', { time: formatDateTime(o.respond_by, locale) })}
                     </td>
-                    <td>{o.reason ?? ''}</td>
+                    <td>
+                      {o.reason === 'accepted_by_another' || o.reason === 'cancelled'
+                        ? tr(`dispatch.withdrawReasons.${o.reason}`)
+                        : (o.reason ?? '')}
+                    </td>
                   </tr>
                 ))}
               </tbody>

@@ -276,7 +276,7 @@ export async function sendOffers(
 }
 
 export type AcceptResult =
-  { ok: true } | { ok: false; reason: 'taken' | 'expired' | 'not_pending' };
+  { ok: true } | { ok: false; reason: 'taken' | 'cancelled' | 'expired' | 'not_pending' };
 
 /**
  * ⚑ First accept wins. The request row is locked and its status checked; the partial unique
@@ -307,6 +307,7 @@ export async function acceptOffer(
         .select(['status', 'respond_by'])
         .where('id', '=', offerId)
         .executeTakeFirstOrThrow();
+      if (req.status === 'cancelled') return { ok: false as const, reason: 'cancelled' as const };
       if (req.status !== 'offered') return { ok: false as const, reason: 'taken' as const };
       if (current.status !== 'pending')
         return { ok: false as const, reason: 'not_pending' as const };
