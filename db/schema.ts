@@ -283,6 +283,62 @@ export interface AccompanimentRequestTable {
   accepted_partner_id: string | null;
   accepted_at: Timestamp | null;
   cancel_reason: string | null;
+  completed_at: Timestamp | null;
+  completed_by: string | null;
+  completion_report: Generated<string>;
+  closed_at: Timestamp | null;
+  closed_by: string | null;
+  closing_note: Generated<string>;
+  follow_up_needed: Generated<boolean>;
+  cancelled_at: Timestamp | null;
+  purged_at: Timestamp | null;
+  created_at: GeneratedTimestamp;
+  updated_at: GeneratedTimestamp;
+}
+
+export type VisitStatus = 'submitted' | 'returned' | 'approved' | 'withdrawn';
+
+export interface VisitTable {
+  id: Generated<string>;
+  request_id: string;
+  partner_id: string;
+  /** 'YYYY-MM-DD' */
+  visit_date: string;
+  starts_at: Timestamp;
+  ends_at: Timestamp;
+  place: string;
+  activities: string;
+  outcome: Generated<string>;
+  follow_up_needed: Generated<boolean>;
+  follow_up: Generated<string>;
+  travel_km: ColumnType<string | null, number | string | null | undefined, number | string | null>;
+  travel_cost: number | null;
+  receipt_file_id: string | null;
+  interpreter_minutes: Generated<number>;
+  confidential_note: Generated<string>;
+  status: Generated<VisitStatus>;
+  submitted_by: string | null;
+  submitted_at: GeneratedTimestamp;
+  reviewed_by: string | null;
+  reviewed_at: Timestamp | null;
+  review_comment: Generated<string>;
+  version: Generated<number>;
+  purged_at: Timestamp | null;
+  created_at: GeneratedTimestamp;
+  updated_at: GeneratedTimestamp;
+}
+
+export interface ShelterStayTable {
+  id: Generated<string>;
+  shelter_id: string;
+  request_id: string;
+  partner_id: string;
+  beds: number;
+  /** 'YYYY-MM-DD' */
+  check_in: string;
+  check_out: string | null;
+  created_by: string | null;
+  checked_out_by: string | null;
   created_at: GeneratedTimestamp;
   updated_at: GeneratedTimestamp;
 }
@@ -324,6 +380,8 @@ export interface Database {
   accompaniment_request: AccompanimentRequestTable;
   offer: OfferTable;
   request_event: RequestEventTable;
+  visit: VisitTable;
+  shelter_stay: ShelterStayTable;
   app_user: AppUserTable;
   user_session: UserSessionTable;
   user_token: UserTokenTable;

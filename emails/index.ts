@@ -12,6 +12,7 @@ import { type EmailTemplate, renderEmail, type RenderedEmail } from './layout';
 import mouExpiry from './mou-expiry';
 import passwordChanged from './password-changed';
 import passwordReset from './password-reset';
+import { requestCompleted, visitReturned } from './visits';
 
 /** Every email the platform sends. Add a template here and its data type follows. */
 export const templates = {
@@ -25,6 +26,8 @@ export const templates = {
   offer_unanswered: offerUnanswered,
   request_cancelled: requestCancelled,
   emergency_unanswered: emergencyUnanswered,
+  visit_returned: visitReturned,
+  request_completed: requestCompleted,
 };
 
 export type TemplateName = keyof typeof templates;

@@ -24,6 +24,8 @@ export function TextField({
   hint,
   autoComplete,
   required,
+  step,
+  inputMode,
 }: {
   field: FieldMetadata<any>;
   label: string;
@@ -31,6 +33,9 @@ export function TextField({
   hint?: string;
   autoComplete?: string;
   required?: boolean;
+  /** For numbers with decimals (the browser otherwise accepts whole numbers only). */
+  step?: string;
+  inputMode?: 'numeric' | 'decimal';
 }) {
   const { t } = useTranslation();
   const hintId = `${field.id}-hint`;
@@ -46,6 +51,8 @@ export function TextField({
         {...inputProps}
         autoComplete={autoComplete}
         required={required}
+        step={step}
+        inputMode={inputMode}
         aria-describedby={
           [field.errors ? field.errorId : '', hint ? hintId : ''].join(' ').trim() || undefined
         }

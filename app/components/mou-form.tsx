@@ -93,7 +93,13 @@ export function MouForm({
             type="number"
             required
           />
-          <TextField field={fields.baseHours} label={t('mou.baseHours')} type="number" required />
+          <TextField
+            field={fields.baseHours}
+            label={t('mou.baseHours')}
+            type="number"
+            step="0.25"
+            required
+          />
           <TextField field={fields.hourlyFee} label={t('mou.hourlyFee')} type="number" required />
           <SelectField
             field={fields.travelMode}

@@ -33,6 +33,8 @@ const envSchema = z.object({
   MAP_TILE_URL: z.string().min(1).default('https://tile.openstreetmap.org/{z}/{x}/{y}.png'),
   SESSION_IDLE_HOURS: z.coerce.number().positive().default(12),
   SESSION_ABSOLUTE_DAYS: z.coerce.number().positive().default(30),
+  /** Years after closing that a case's confidential text is kept before the purge job removes it. */
+  CASE_RETENTION_YEARS: z.coerce.number().min(0.01).max(50).default(3),
   /** Seed demo data into an empty database on start (default: on, except in production). */
   SEED_DEMO: bool.optional(),
 });

@@ -4,6 +4,8 @@ import { deliverMail, SEND_EMAIL_TASK } from '~/modules/mail/mail.server';
 import { pruneAuthRecords } from '~/modules/auth/maintenance.server';
 import { expireOffers } from '~/modules/dispatch/requests.server';
 import { sendMouExpiryReminders } from '~/modules/partners/mous.server';
+import { purgeExpiredCaseText } from '~/modules/visits/visits.server';
+import { getEnv } from './env.server';
 import { tokyoToday } from '~/modules/partners/partners.server';
 
 export const taskList: TaskList = {
@@ -26,6 +28,10 @@ export const taskList: TaskList = {
     const n = await sendMouExpiryReminders(tokyoToday());
     if (n) helpers.logger.info(`MOU expiry reminders: ${n}`);
   },
+  purge_case_text: async (_payload, helpers) => {
+    const n = await purgeExpiredCaseText(getEnv().CASE_RETENTION_YEARS);
+    if (n) helpers.logger.info(`case text purged after retention: ${n} requests`);
+  },
 };
 
 // Hourly housekeeping; offer deadlines every minute; MOU reminders every morning at 8:00 JST (23:00 UTC). `?fill` catches up
@@ -35,6 +41,8 @@ const crontab = [
   // Offers past respond-by expire within a minute, and the counselor hears of it.
   '* * * * * expire_offers ?fill=10m',
   '0 23 * * * mou_expiry_reminders ?fill=1d',
+  // Confidential text of cases closed beyond the retention period, nightly at 3:30 JST.
+  '30 18 * * * purge_case_text ?fill=1d',
 ].join('\n');
 
 const quietLogger = new Logger((scope) => (level, message) => {

@@ -58,6 +58,16 @@ export default function PartnerHome() {
                 {o.status === 'pending'
                   ? t('dispatch.respondBy', { time: formatDateTime(o.respond_by, locale) })
                   : null}
+                {o.status === 'accepted' && o.request_status !== 'cancelled' ? (
+                  <>
+                    <span className={`status req-${o.request_status}`}>
+                      {tr(`dispatch.statuses.${o.request_status}`)}
+                    </span>{' '}
+                    <Link to={`/partner/requests/${o.request_id}`} className="button small">
+                      {t('visits.caseLink')}
+                    </Link>
+                  </>
+                ) : null}
               </p>
             </article>
           ))

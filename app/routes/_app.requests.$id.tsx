@@ -1,3 +1,4 @@
+import { parseWithZod } from '@conform-to/zod';
 import {
   type ActionFunctionArgs,
   data,
@@ -36,6 +37,9 @@ import {
   requestTimeline,
   sendOffers,
 } from '~/modules/dispatch/requests.server';
+import { VisitTable } from '~/components/visit-table';
+import { closeSchema } from '~/modules/visits/visit-schema';
+import { closeBlockers, closeRequest, listStays, listVisits } from '~/modules/visits/visits.server';
 import type { loader as rootLoader } from '~/root';
 
 export const links: LinksFunction = () => [{ rel: 'stylesheet', href: leafletCss }];
@@ -59,13 +63,26 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
   });
   const dispatchable = DISPATCHABLE.includes(r.status);
   const criteria = dispatchable ? await getMatchCriteria(db, r.id) : null;
-  const [candidates, excluded, offers, timeline] = await Promise.all([
+  const [candidates, excluded, offers, timeline, visits, stays, blockers] = await Promise.all([
     criteria ? findCandidates(db, criteria, 20) : Promise.resolve([]),
     criteria ? explainExclusions(db, criteria, { withinKm: 80, limit: 30 }) : Promise.resolve([]),
     requestOffers(db, r.id),
     requestTimeline(db, r.id),
+    listVisits(db, r.id),
+    listStays(db, r.id),
+    closeBlockers(db, r.id),
   ]);
-  return { request: r, candidates, excluded, offers, timeline, dispatchable };
+  return {
+    request: r,
+    candidates,
+    excluded,
+    offers,
+    timeline,
+    dispatchable,
+    visits,
+    stays,
+    blockers,
+  };
 }
 
 export async function action({ request, params, context }: ActionFunctionArgs) {
@@ -92,6 +109,13 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
         error: null,
       };
     }
+    if (intent === 'close') {
+      const parsed = parseWithZod(form, { schema: closeSchema });
+      if (parsed.status !== 'success')
+        return data({ intent, message: null, error: 'errors.required' }, 400);
+      await db.transaction().execute((tx) => closeRequest(tx, id, parsed.value, actor));
+      return { intent, message: null, error: null };
+    }
     if (intent === 'cancel') {
       const reason = z.string().trim().min(1).max(500).safeParse(form.get('reason'));
       if (!reason.success) return data({ intent, message: null, error: 'errors.required' }, 400);
@@ -116,6 +140,9 @@ export default function RequestPage() {
     offers,
     timeline,
     dispatchable,
+    visits,
+    stays,
+    blockers,
   } = useLoaderData<typeof loader>();
   const actionData = useActionData<typeof action>();
   const root = useRouteLoaderData<typeof rootLoader>('root');
@@ -163,6 +190,9 @@ export default function RequestPage() {
       {actionData?.intent === 'cancel' && !actionData.error ? (
         <Notice kind="success">{t('dispatch.cancelled')}</Notice>
       ) : null}
+      {actionData?.intent === 'close' && !actionData.error ? (
+        <Notice kind="success">{t('visits.closed')}</Notice>
+      ) : null}
 
       <div className="cards">
         <section className="card" aria-labelledby="req-info">
@@ -197,6 +227,21 @@ export default function RequestPage() {
               <>
                 <dt>{t('dispatch.acceptedBy')}</dt>
                 <dd>{r.accepted_partner_name}</dd>
+              </>
+            ) : null}
+            {r.completion_report ? (
+              <>
+                <dt>{t('visits.completionReport')}</dt>
+                <dd className="pre-line">{r.completion_report}</dd>
+              </>
+            ) : null}
+            {r.closing_note ? (
+              <>
+                <dt>{t('visits.closingNote')}</dt>
+                <dd className="pre-line">
+                  {r.closing_note}
+                  {r.follow_up_needed ? ` (${t('visits.followUpFlag')})` : ''}
+                </dd>
               </>
             ) : null}
           </dl>
@@ -330,6 +375,53 @@ export default function RequestPage() {
           </div>
         )}
       </section>
+
+      {r.accepted_partner_id ? (
+        <section className="section" aria-labelledby="visits">
+          <h2 id="visits">{t('visits.sectionTitle')}</h2>
+          <VisitTable visits={visits} linkBase="/visits" />
+          <h3>{t('visits.stays')}</h3>
+          {stays.length === 0 ? (
+            <p className="empty">{t('visits.staysNone')}</p>
+          ) : (
+            <ul className="stay-list">
+              {stays.map((s) => (
+                <li key={s.id}>
+                  <strong>{s.shelter_name}</strong> ({s.municipality_name}) · {t('visits.beds')}{' '}
+                  {s.beds} · {t('visits.checkIn')} {s.check_in}
+                  {s.check_out
+                    ? ` → ${t('visits.checkOut')} ${s.check_out} (${t('visits.nights', { n: s.nights })})`
+                    : ` · ${t('visits.staying')}`}
+                </li>
+              ))}
+            </ul>
+          )}
+        </section>
+      ) : null}
+
+      {r.status === 'completed' ? (
+        <section className="section form-section" aria-labelledby="close">
+          <h2 id="close">{t('visits.closeTitle')}</h2>
+          {blockers.unreviewed || blockers.openStays ? (
+            <Notice kind="info">
+              {t('visits.closeBlocked', { visits: blockers.unreviewed, stays: blockers.openStays })}
+            </Notice>
+          ) : null}
+          <Form method="post">
+            <div className="field">
+              <label htmlFor="closingNote">{t('visits.closingNote')}</label>
+              <textarea id="closingNote" name="closingNote" rows={3} maxLength={4000} required />
+            </div>
+            <label className="check">
+              <input type="checkbox" name="followUpNeeded" value="on" />
+              {t('visits.followUpFlag')}
+            </label>
+            <SubmitButton intent="close" confirm={t('visits.closeConfirm')}>
+              {t('visits.close')}
+            </SubmitButton>
+          </Form>
+        </section>
+      ) : null}
 
       <section className="section card" aria-labelledby="timeline">
         <h2 id="timeline">{t('dispatch.timeline')}</h2>

@@ -8,13 +8,25 @@ import { isProduction } from '~/lib/env.server';
 import { homePath, requireUser } from '~/modules/auth/auth.server';
 
 type NavKey =
-  'home' | 'board' | 'partners' | 'organisation' | 'users' | 'mail' | 'devMailbox' | 'account';
+  | 'home'
+  | 'board'
+  | 'visits'
+  | 'partners'
+  | 'organisation'
+  | 'users'
+  | 'mail'
+  | 'devMailbox'
+  | 'account';
 
 export async function loader({ request }: LoaderFunctionArgs) {
   const user = await requireUser(request);
   const nav: { to: string; key: NavKey }[] = [{ to: homePath(user.role), key: 'home' }];
   if (user.role !== 'partner') {
-    nav.push({ to: '/requests', key: 'board' }, { to: '/partners', key: 'partners' });
+    nav.push(
+      { to: '/requests', key: 'board' },
+      { to: '/visits', key: 'visits' },
+      { to: '/partners', key: 'partners' },
+    );
   } else nav.push({ to: '/partner/organisation', key: 'organisation' });
   if (user.role === 'secretariat') {
     nav.push({ to: '/secretariat/users', key: 'users' }, { to: '/secretariat/mail', key: 'mail' });

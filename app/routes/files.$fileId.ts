@@ -4,20 +4,30 @@ import { audit } from '~/modules/audit/audit.server';
 import { requireUser } from '~/modules/auth/auth.server';
 import { attachmentHeader, readFile } from '~/modules/files/files.server';
 import { mouFileForViewer } from '~/modules/partners/mous.server';
+import { receiptForViewer } from '~/modules/visits/visits.server';
 
 /** Uploaded documents: always as a download with the stored type, and only to those allowed. */
 export async function loader({ request, params, context }: LoaderFunctionArgs) {
   const me = await requireUser(request);
   const fileId = params.fileId ?? '';
-  const mou = await mouFileForViewer(db, fileId, me);
-  if (!mou) throw new Response('Not Found', { status: 404 });
+  // Each kind of document says who may read it; everyone else gets "not found".
+  const [mou, receipt] = await Promise.all([
+    mouFileForViewer(db, fileId, me),
+    receiptForViewer(db, fileId, me),
+  ]);
+  const subject = mou
+    ? { type: 'mou', id: mou.id }
+    : receipt
+      ? { type: 'visit', id: receipt.id }
+      : null;
+  if (!subject) throw new Response('Not Found', { status: 404 });
   const file = await readFile(db, fileId);
   if (!file) throw new Response('Not Found', { status: 404 });
   await audit(db, {
     actorId: me.id,
     action: 'file.download',
-    subjectType: 'mou',
-    subjectId: mou.id,
+    subjectType: subject.type,
+    subjectId: subject.id,
     detail: { fileId },
     ip: context.clientIp,
   });

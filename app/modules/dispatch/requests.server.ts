@@ -547,7 +547,12 @@ export async function expireOffers(now: Date = new Date()): Promise<number> {
 export async function cancelRequest(tx: Tx, requestId: string, reason: string, actor: Actor) {
   const r = await tx
     .updateTable('accompaniment_request')
-    .set({ status: 'cancelled', cancel_reason: reason, updated_at: sql`now()` })
+    .set({
+      status: 'cancelled',
+      cancel_reason: reason,
+      cancelled_at: sql`now()`,
+      updated_at: sql`now()`,
+    })
     .where('id', '=', requestId)
     .where('status', 'in', OPEN_STATUSES)
     .returning(['reference', 'accepted_partner_id'])

@@ -1,10 +1,5 @@
 import { parseWithZod } from '@conform-to/zod';
-import {
-  MaxPartSizeExceededError,
-  unstable_createMemoryUploadHandler,
-  unstable_parseMultipartFormData,
-} from '@remix-run/node';
-import { MAX_PDF_BYTES } from '~/modules/files/files.server';
+import { fileOf, readMultipartForm } from '~/lib/multipart.server';
 import { mouSchema } from './mou-schema';
 
 /**
@@ -12,21 +7,8 @@ import { mouSchema } from './mou-schema';
  * returns the parsed submission and the PDF, if one was chosen.
  */
 export async function readMouForm(request: Request) {
-  let formData: FormData;
-  try {
-    formData = await unstable_parseMultipartFormData(
-      request,
-      unstable_createMemoryUploadHandler({ maxPartSize: MAX_PDF_BYTES + 1024 }),
-    );
-  } catch (e) {
-    if (e instanceof MaxPartSizeExceededError) return { tooLarge: true as const };
-    throw e;
-  }
-  const submission = parseWithZod(formData, { schema: mouSchema });
-  const file = formData.get('signedPdf');
-  const pdf =
-    file instanceof File && file.size > 0
-      ? { name: file.name, bytes: new Uint8Array(await file.arrayBuffer()) }
-      : null;
-  return { tooLarge: false as const, submission, pdf };
+  const form = await readMultipartForm(request);
+  if (form.tooLarge) return { tooLarge: true as const };
+  const submission = parseWithZod(form.formData, { schema: mouSchema });
+  return { tooLarge: false as const, submission, pdf: await fileOf(form.formData, 'signedPdf') };
 }

@@ -1,0 +1,33 @@
+import {
+  MaxPartSizeExceededError,
+  unstable_createMemoryUploadHandler,
+  unstable_parseMultipartFormData,
+} from '@remix-run/node';
+import { MAX_UPLOAD_BYTES } from '~/modules/files/files.server';
+
+/**
+ * Reads a form with a file. An over-size upload is reported (the caller turns it into a field
+ * error, never a 500); the limit is checked again by content when the file is stored.
+ */
+export async function readMultipartForm(
+  request: Request,
+): Promise<{ tooLarge: true } | { tooLarge: false; formData: FormData }> {
+  try {
+    const formData = await unstable_parseMultipartFormData(
+      request,
+      unstable_createMemoryUploadHandler({ maxPartSize: MAX_UPLOAD_BYTES + 1024 }),
+    );
+    return { tooLarge: false, formData };
+  } catch (e) {
+    if (e instanceof MaxPartSizeExceededError) return { tooLarge: true };
+    throw e;
+  }
+}
+
+/** The chosen file of a form field, or null when none was chosen. */
+export async function fileOf(formData: FormData, name: string) {
+  const file = formData.get(name);
+  return file instanceof File && file.size > 0
+    ? { name: file.name, bytes: new Uint8Array(await file.arrayBuffer()) }
+    : null;
+}
