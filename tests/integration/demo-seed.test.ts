@@ -50,8 +50,22 @@ describe('demo data', () => {
     for (const u of demoUsers)
       expect((await login(u.email, DEMO_PASSWORD, '127.0.0.1')).ok, u.email).toBe(true);
 
+    // Something to work on for each role: a request to dispatch, and a visit to review.
+    const cases = await db
+      .selectFrom('accompaniment_request')
+      .select(['case_code', 'status'])
+      .orderBy('case_code')
+      .execute();
+    expect(cases).toEqual([
+      { case_code: 'DEMO-0001', status: 'draft' },
+      { case_code: 'DEMO-0002', status: 'in_progress' },
+    ]);
+    const visits = await db.selectFrom('visit').select('status').execute();
+    expect(visits).toEqual([{ status: 'submitted' }]);
+
     await seedDemo(() => {}, 120);
     expect(await count('partner')).toBe(first.partners);
+    expect(await db.selectFrom('accompaniment_request').select('id').execute()).toHaveLength(2);
     expect(await count('app_user')).toBe(first.users);
   });
 });

@@ -2,6 +2,10 @@ import type { Role } from '../../../db/schema';
 import { db } from '~/lib/db.server';
 import { partnerSchema } from '~/modules/partners/partner-schema';
 import { createPartner, matchKey, tokyoToday } from '~/modules/partners/partners.server';
+import { requestSchema } from '~/modules/dispatch/request-schema';
+import { acceptOffer, createRequest, sendOffers } from '~/modules/dispatch/requests.server';
+import { visitSchema } from '~/modules/visits/visit-schema';
+import { logVisit } from '~/modules/visits/visits.server';
 import { makeUser } from './factories.server';
 import { fiscalYearOf, generatePartners } from './generator.server';
 
@@ -185,11 +189,125 @@ export async function seedDemo(
         password: DEMO_PASSWORD,
       });
     }
+    // A shelter for the Tokyo NPO, so stays can be recorded in the demo.
+    const minato = ids.get('npo-minato')!;
+    const hasShelter = await tx
+      .selectFrom('shelter')
+      .select('id')
+      .where('partner_id', '=', minato)
+      .executeTakeFirst();
+    if (!hasShelter) {
+      await tx
+        .insertInto('shelter')
+        .values({
+          partner_id: minato,
+          name: 'みなと一時避難シェルター',
+          capacity: 4,
+          accepts: ['women', 'families', 'children'],
+          municipality_code: '131032',
+          address: '芝（所在地は事務局と運営団体のみ）',
+          lat: 35.651,
+          lng: 139.75,
+        })
+        .execute();
+    }
     return generatePartners(tx, { count: generated });
   });
+  await seedDemoCases(log);
   log(
     `demo data loaded (${counts.partners} generated partners, ${counts.mous} MOUs, ${counts.shelters} shelters)`,
   );
+}
+
+const localIn = (hours: number) =>
+  new Date(Date.now() + 9 * 3_600_000 + hours * 3_600_000).toISOString().slice(0, 16);
+
+/**
+ * A few requests so every role has something to see: one waiting for dispatch in Amakusa, one
+ * accepted in Tokyo with a visit waiting for review. Each step is the real business action.
+ */
+async function seedDemoCases(log: (s: string) => void) {
+  const exists = await db
+    .selectFrom('accompaniment_request')
+    .select('id')
+    .where('case_code', 'like', 'DEMO-%')
+    .executeTakeFirst();
+  if (exists) return;
+  const user = async (email: string) =>
+    db
+      .selectFrom('app_user')
+      .select(['id', 'partner_id'])
+      .where('email', '=', email)
+      .executeTakeFirstOrThrow();
+  const counselor = await user('counselor1@demo.example');
+  const minato = await user('minato@demo.example');
+  const base = {
+    interpreterNeeded: true,
+    urgency: 'normal',
+    consent: true,
+    windowStart: localIn(26),
+    windowEnd: localIn(28),
+  };
+  await db.transaction().execute((tx) =>
+    createRequest(
+      tx,
+      requestSchema.parse({
+        ...base,
+        caseCode: 'DEMO-0001',
+        category: 'hospital',
+        workerLanguage: 'vi',
+        municipalityCode: '432156',
+        summary: '技能実習生（20代）。腹痛が続き、天草市内の病院で受診。ベトナム語の通訳が必要。',
+        details: '待ち合わせ：病院の正面玄関。本人は職場に知られたくないと希望。',
+      }),
+      { userId: counselor.id },
+    ),
+  );
+  const tokyo = await db.transaction().execute((tx) =>
+    createRequest(
+      tx,
+      requestSchema.parse({
+        ...base,
+        urgency: 'urgent',
+        caseCode: 'DEMO-0002',
+        category: 'labor_office',
+        workerLanguage: 'tl',
+        municipalityCode: '131032',
+        summary: '特定技能（介護）。三田労働基準監督署で未払い残業代の相談に同行。タガログ語。',
+        details: '子ども 1 人同伴。勤務先の施設名は相談票を参照。給与明細 6 か月分を持参予定。',
+      }),
+      { userId: counselor.id },
+    ),
+  );
+  await db
+    .transaction()
+    .execute((tx) => sendOffers(tx, tokyo.id, [minato.partner_id!], { userId: counselor.id }));
+  const offer = await db
+    .selectFrom('offer')
+    .select('id')
+    .where('request_id', '=', tokyo.id)
+    .executeTakeFirstOrThrow();
+  await acceptOffer(offer.id, { id: minato.id, partnerId: minato.partner_id! });
+  await db.transaction().execute((tx) =>
+    logVisit(
+      tx,
+      tokyo.id,
+      visitSchema.parse({
+        visitDate: tokyoToday(),
+        startTime: '09:30',
+        endTime: '11:45',
+        place: '三田労働基準監督署 2 階 相談窓口',
+        activities: '監督官への相談に同行し、給与明細と勤務記録をもとに説明を通訳した。',
+        outcome: '申告書を提出。監督署から事業所へ連絡予定。',
+        travelKm: 4.2,
+        interpreterMinutes: 100,
+        confidentialNote: '本人は雇用主からの連絡を不安に感じている。',
+      }),
+      null,
+      { userId: minato.id, partnerId: minato.partner_id! },
+    ),
+  );
+  log('demo requests loaded (one to dispatch, one accepted with a visit to review)');
 }
 
 export async function seedDemoIfEmpty(log: (s: string) => void) {
