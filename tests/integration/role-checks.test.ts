@@ -8,6 +8,9 @@ import { loader as partnerHome } from '~/routes/_app.partner._index';
 import { loader as secretariatHome } from '~/routes/_app.secretariat._index';
 import { action as usersAction, loader as usersLoader } from '~/routes/_app.secretariat.users';
 import { loader as mailLoader } from '~/routes/_app.secretariat.mail';
+import { loader as partnerCaseLoader } from '~/routes/_app.partner.requests.$id._index';
+import { loader as reviewQueueLoader } from '~/routes/_app.visits._index';
+import { action as reviewAction, loader as reviewLoader } from '~/routes/_app.visits.$visitId';
 import { ctx, requestWithSession, settle } from '../support/requests';
 
 async function sessionFor(role: 'secretariat' | 'counselor' | 'partner') {
@@ -50,6 +53,7 @@ describe('every page checks the role on the server', () => {
       [usersLoader, '/secretariat/users'],
       [mailLoader, '/secretariat/mail'],
       [partnerHome, '/partner'],
+      [partnerCaseLoader, '/partner/requests/00000000-0000-4000-8000-000000000000'],
     ] as [Loader, string][]) {
       const res = await call(fn, path, cookie);
       expect((res as Response).status, path).toBe(403);
@@ -79,6 +83,19 @@ describe('every page checks the role on the server', () => {
     const cookie = await sessionFor('partner');
     expect(((await call(counselorHome, '/counselor', cookie)) as Response).status).toBe(403);
     expect(((await call(secretariatHome, '/secretariat', cookie)) as Response).status).toBe(403);
+    // Visit review is for counselors and the secretariat only, reading and writing.
+    expect(((await call(reviewQueueLoader, '/visits', cookie)) as Response).status).toBe(403);
+    const visit = '/visits/00000000-0000-4000-8000-000000000000';
+    expect(((await call(reviewLoader, visit, cookie)) as Response).status).toBe(403);
+    const approve = new URLSearchParams({ intent: 'approve', version: '1' });
+    expect(
+      (
+        (await call(reviewAction as Loader, visit, cookie, {
+          method: 'POST',
+          body: approve,
+        })) as Response
+      ).status,
+    ).toBe(403);
     expect(await call(partnerHome, '/partner', cookie)).toMatchObject({ name: 'partner user' });
   });
 

@@ -25,6 +25,7 @@ describe('email templates', () => {
           needsDispatch: true,
           why: { ja: 'j', en: 'e' },
           reason: 'R',
+          visitDate: { ja: 'j', en: 'e' },
         } as never);
         expect(out.subject.length, `${name}/${locale}`).toBeGreaterThan(5);
         expect(out.text.length).toBeGreaterThan(20);
