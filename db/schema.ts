@@ -356,6 +356,7 @@ export interface OfferTable {
   responded_at: Timestamp | null;
   responded_by: string | null;
   reason: string | null;
+  superseded: Generated<boolean>;
 }
 
 export interface RequestEventTable {
@@ -366,6 +367,31 @@ export interface RequestEventTable {
   type: string;
   partner_id: string | null;
   detail: ColumnType<Record<string, unknown>, string | undefined, string>;
+}
+
+export interface RequestAdversePartyTable {
+  id: Generated<string>;
+  request_id: string;
+  kind: string;
+  name: string;
+  corporate_number: string | null;
+  name_key: string;
+  created_at: GeneratedTimestamp;
+}
+
+export interface PartnerTieTable {
+  id: Generated<string>;
+  partner_id: string;
+  relation: string;
+  name: string;
+  corporate_number: string | null;
+  name_key: string;
+  valid_from: string | null;
+  valid_until: string | null;
+  note: Generated<string>;
+  created_by: string | null;
+  created_at: GeneratedTimestamp;
+  updated_at: GeneratedTimestamp;
 }
 
 export interface Database {
@@ -382,6 +408,8 @@ export interface Database {
   request_event: RequestEventTable;
   visit: VisitTable;
   shelter_stay: ShelterStayTable;
+  request_adverse_party: RequestAdversePartyTable;
+  partner_tie: PartnerTieTable;
   app_user: AppUserTable;
   user_session: UserSessionTable;
   user_token: UserTokenTable;

@@ -81,7 +81,13 @@ export default function OfferPage() {
       ) : null}
       {outcome === 'expired' ? <Notice kind="error">{t('dispatch.expired')}</Notice> : null}
       {outcome === 'not_pending' ? <Notice kind="error">{t('dispatch.notPending')}</Notice> : null}
-      {!outcome && o.status === 'withdrawn' && o.request_status !== 'cancelled' ? (
+      {!outcome && o.status === 'withdrawn' && o.reason === 'withdrawn_by_counselor' ? (
+        <Notice kind="info">{t('dispatch.withdrawnByCounselor')}</Notice>
+      ) : null}
+      {!outcome &&
+      o.status === 'withdrawn' &&
+      o.request_status !== 'cancelled' &&
+      o.reason !== 'withdrawn_by_counselor' ? (
         <Notice kind="info">{t('dispatch.taken')}</Notice>
       ) : null}
       <section className="card" aria-labelledby="offer-info">

@@ -13,6 +13,8 @@ import { FieldErrors, Notice, SubmitButton, TextField } from '~/components/forms
 import { CodeCheckboxes } from '~/components/municipality-picker';
 import { MouTable, PartnerSummary } from '~/components/partner-summary';
 import { db } from '~/lib/db.server';
+import { TiesSection } from '~/components/ties-section';
+import { listTies } from '~/modules/dispatch/parties.server';
 import { requireRole } from '~/modules/auth/auth.server';
 import { LANGUAGES, SPECIALTIES } from '~/modules/partners/codes';
 import { contactSchema } from '~/modules/partners/partner-schema';
@@ -29,11 +31,12 @@ export async function loader({ request }: LoaderFunctionArgs) {
   const me = await requireRole(request, ['partner']);
   const partner = await getPartnerForViewer(db, me.partnerId!, me);
   if (!partner) throw new Response('Not Found', { status: 404 });
-  const [mous, shelters] = await Promise.all([
+  const [mous, shelters, ties] = await Promise.all([
     listMous(db, partner.id),
     listShelters(db, partner.id, me),
+    listTies(db, partner.id),
   ]);
-  return { partner, mous, shelters };
+  return { partner, mous, shelters, ties };
 }
 
 export async function action({ request, context }: ActionFunctionArgs) {
@@ -51,7 +54,7 @@ export async function action({ request, context }: ActionFunctionArgs) {
 }
 
 export default function OwnOrganisation() {
-  const { partner, mous, shelters } = useLoaderData<typeof loader>();
+  const { partner, mous, shelters, ties } = useLoaderData<typeof loader>();
   const actionData = useActionData<typeof action>();
   const { t, i18n } = useTranslation();
   const [params] = useSearchParams();
@@ -91,6 +94,7 @@ export default function OwnOrganisation() {
           </ul>
         </section>
       ) : null}
+      <TiesSection partnerId={partner.id} ties={ties} />
       <section className="form-section section" aria-labelledby="own-edit">
         <h2 id="own-edit">{t('partners.contactTitle')}</h2>
         <Form method="post" {...getFormProps(form)}>

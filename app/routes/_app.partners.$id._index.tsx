@@ -1,5 +1,7 @@
 import type { LoaderFunctionArgs, MetaFunction } from '@remix-run/node';
 import { Link, useLoaderData, useSearchParams } from '@remix-run/react';
+import { TiesSection } from '~/components/ties-section';
+import { listTies } from '~/modules/dispatch/parties.server';
 import { useTranslation } from 'react-i18next';
 import { Notice } from '~/components/forms';
 import { tKey } from '~/i18n/i18n';
@@ -23,16 +25,17 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   const partner = await getPartnerForViewer(db, params.id ?? '', me);
   if (!partner) throw new Response('Not Found', { status: 404 });
   const isSecretariat = me.role === 'secretariat';
-  const [mous, shelters, history] = await Promise.all([
+  const [mous, shelters, history, ties] = await Promise.all([
     listMous(db, partner.id),
     listShelters(db, partner.id, me),
     isSecretariat ? partnerHistory(db, partner.id) : Promise.resolve([]),
+    isSecretariat ? listTies(db, partner.id) : Promise.resolve([]),
   ]);
-  return { partner, mous, shelters, history, canEdit: isSecretariat };
+  return { partner, mous, shelters, history, ties, canEdit: isSecretariat };
 }
 
 export default function PartnerPage() {
-  const { partner, mous, shelters, history, canEdit } = useLoaderData<typeof loader>();
+  const { partner, mous, shelters, history, ties, canEdit } = useLoaderData<typeof loader>();
   const { t, i18n } = useTranslation();
   const locale = i18n.language === 'en' ? 'en' : 'ja';
   const [params] = useSearchParams();
@@ -103,6 +106,8 @@ export default function PartnerPage() {
           </ul>
         )}
       </section>
+
+      {canEdit ? <TiesSection partnerId={partner.id} ties={ties} /> : null}
 
       {canEdit ? (
         <section aria-labelledby="history" className="section card">

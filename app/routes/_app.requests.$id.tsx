@@ -38,6 +38,12 @@ import {
   sendOffers,
 } from '~/modules/dispatch/requests.server';
 import { VisitTable } from '~/components/visit-table';
+import { ADVERSE_KINDS, adversePartySchema } from '~/modules/dispatch/parties';
+import {
+  addAdverseParty,
+  listAdverseParties,
+  removeAdverseParty,
+} from '~/modules/dispatch/parties.server';
 import { closeSchema } from '~/modules/visits/visit-schema';
 import { closeBlockers, closeRequest, listStays, listVisits } from '~/modules/visits/visits.server';
 import type { loader as rootLoader } from '~/root';
@@ -63,15 +69,17 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
   });
   const dispatchable = DISPATCHABLE.includes(r.status);
   const criteria = dispatchable ? await getMatchCriteria(db, r.id) : null;
-  const [candidates, excluded, offers, timeline, visits, stays, blockers] = await Promise.all([
-    criteria ? findCandidates(db, criteria, 20) : Promise.resolve([]),
-    criteria ? explainExclusions(db, criteria, { withinKm: 80, limit: 30 }) : Promise.resolve([]),
-    requestOffers(db, r.id),
-    requestTimeline(db, r.id),
-    listVisits(db, r.id),
-    listStays(db, r.id),
-    closeBlockers(db, r.id),
-  ]);
+  const [candidates, excluded, offers, timeline, visits, stays, blockers, parties] =
+    await Promise.all([
+      criteria ? findCandidates(db, criteria, 20) : Promise.resolve([]),
+      criteria ? explainExclusions(db, criteria, { withinKm: 80, limit: 30 }) : Promise.resolve([]),
+      requestOffers(db, r.id),
+      requestTimeline(db, r.id),
+      listVisits(db, r.id),
+      listStays(db, r.id),
+      closeBlockers(db, r.id),
+      listAdverseParties(db, r.id),
+    ]);
   return {
     request: r,
     candidates,
@@ -82,6 +90,7 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
     visits,
     stays,
     blockers,
+    parties,
   };
 }
 
@@ -108,6 +117,28 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
         message: { n: partnerIds.data.length, respondBy: respondBy.toISOString() },
         error: null,
       };
+    }
+    if (intent === 'addParty') {
+      const parsed = parseWithZod(form, { schema: adversePartySchema });
+      if (parsed.status !== 'success') {
+        const first = Object.values(parsed.error ?? {}).find((v) => v?.length)?.[0];
+        return data({ intent, message: null, error: first ?? 'errors.badRequest' }, 400);
+      }
+      const r = await db
+        .transaction()
+        .execute((tx) => addAdverseParty(tx, id, parsed.value, actor));
+      return {
+        intent,
+        message: null,
+        error: null,
+        warning: r.acceptedPartnerConflicted ? 'parties.acceptedConflict' : null,
+      };
+    }
+    if (intent === 'removeParty') {
+      await db
+        .transaction()
+        .execute((tx) => removeAdverseParty(tx, id, String(form.get('partyId') ?? ''), actor));
+      return { intent, message: null, error: null };
     }
     if (intent === 'close') {
       const parsed = parseWithZod(form, { schema: closeSchema });
@@ -143,6 +174,7 @@ export default function RequestPage() {
     visits,
     stays,
     blockers,
+    parties,
   } = useLoaderData<typeof loader>();
   const actionData = useActionData<typeof action>();
   const root = useRouteLoaderData<typeof rootLoader>('root');
@@ -189,6 +221,12 @@ export default function RequestPage() {
       ) : null}
       {actionData?.intent === 'cancel' && !actionData.error ? (
         <Notice kind="success">{t('dispatch.cancelled')}</Notice>
+      ) : null}
+      {actionData?.intent === 'addParty' && !actionData.error ? (
+        <Notice kind="success">{t('parties.added')}</Notice>
+      ) : null}
+      {actionData && 'warning' in actionData && actionData.warning ? (
+        <Notice kind="error">{tr(actionData.warning)}</Notice>
       ) : null}
       {actionData?.intent === 'close' && !actionData.error ? (
         <Notice kind="success">{t('visits.closed')}</Notice>
@@ -255,6 +293,71 @@ export default function RequestPage() {
           ) : null}
         </section>
       </div>
+
+      <section className="section card" aria-labelledby="parties">
+        <h2 id="parties">{t('parties.adverseTitle')}</h2>
+        <p className="hint">{t('parties.adverseHint')}</p>
+        {parties.length === 0 ? (
+          <p className="empty">{t('parties.adverseNone')}</p>
+        ) : (
+          <ul className="party-list">
+            {parties.map((p) => (
+              <li key={p.id}>
+                <Form method="post" className="action-row">
+                  <span>
+                    {tr(`parties.kinds.${p.kind}`)}: <strong>{p.name}</strong>
+                    {p.corporate_number ? ` (${p.corporate_number})` : ''}
+                  </span>
+                  <input type="hidden" name="partyId" value={p.id} />
+                  {open ? (
+                    <SubmitButton
+                      intent="removeParty"
+                      className="button small"
+                      confirm={t('parties.removeConfirm')}
+                    >
+                      {t('parties.remove')}
+                    </SubmitButton>
+                  ) : null}
+                </Form>
+              </li>
+            ))}
+          </ul>
+        )}
+        {open ? (
+          <Form method="post" className="form-grid party-form">
+            <div className="field">
+              <label htmlFor="party-kind">{t('parties.kind')}</label>
+              <select id="party-kind" name="kind" defaultValue="employer">
+                {ADVERSE_KINDS.map((k) => (
+                  <option key={k} value={k}>
+                    {tr(`parties.kinds.${k}`)}
+                  </option>
+                ))}
+              </select>
+            </div>
+            <div className="field">
+              <label htmlFor="party-name">{t('parties.name')}</label>
+              <input id="party-name" name="name" type="text" required maxLength={200} />
+            </div>
+            <div className="field">
+              <label htmlFor="party-cn">{t('parties.corporateNumber')}</label>
+              <input
+                id="party-cn"
+                name="corporateNumber"
+                type="text"
+                inputMode="numeric"
+                maxLength={20}
+                pattern="[0-9０-９ -]*"
+              />
+            </div>
+            <div className="field">
+              <SubmitButton intent="addParty" className="button">
+                {t('parties.add')}
+              </SubmitButton>
+            </div>
+          </Form>
+        ) : null}
+      </section>
 
       {dispatchable && r.consent_at ? (
         <section className="section" aria-labelledby="cands">
@@ -364,7 +467,10 @@ export default function RequestPage() {
                       {t('dispatch.respondBy', { time: formatDateTime(o.respond_by, locale) })}
                     </td>
                     <td>
-                      {o.reason === 'accepted_by_another' || o.reason === 'cancelled'
+                      {o.reason &&
+                      ['accepted_by_another', 'cancelled', 'withdrawn_by_counselor'].includes(
+                        o.reason,
+                      )
                         ? tr(`dispatch.withdrawReasons.${o.reason}`)
                         : (o.reason ?? '')}
                     </td>

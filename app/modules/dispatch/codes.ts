@@ -46,5 +46,6 @@ export const EXCLUSION_REASONS = [
   'at_capacity',
   'no_shelter_beds',
   'already_offered',
+  'conflict_of_interest',
 ] as const;
 export type ExclusionReason = (typeof EXCLUSION_REASONS)[number];

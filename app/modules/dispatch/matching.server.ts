@@ -12,8 +12,10 @@ export interface MatchCriteria {
   interpreterNeeded: boolean;
   shelterBeds: number;
   shelterGuest: string | null;
-  /** partners already holding a live offer for this request */
+  /** partners already offered this request (a partner is never offered it twice) */
   excludePartnerIds?: string[];
+  /** the request whose adverse parties rule out partners tied to them */
+  requestId?: string;
 }
 
 export interface Candidate {
@@ -69,6 +71,14 @@ function conditions(c: MatchCriteria) {
             and s.capacity - s.beds_occupied >= ${c.shelterBeds}
             and s.accepts @> array[${c.shelterGuest ?? 'women'}]::text[])`
         : sql<boolean>`false`,
+    // ⚑ Conflict of interest: a tie to any adverse party of the request, by corporate number or
+    // by normalised name. Ended ties count too: a past adviser of the employer is still tied.
+    conflict: c.requestId
+      ? sql<boolean>`exists (select 1 from partner_tie t
+          join request_adverse_party a on a.request_id = ${c.requestId}::uuid
+            and (t.name_key = a.name_key or t.corporate_number = a.corporate_number)
+          where t.partner_id = p.id)`
+      : sql<boolean>`false`,
     alreadyOffered: c.excludePartnerIds?.length
       ? sql<boolean>`p.id in (${sql.join(c.excludePartnerIds)})`
       : sql<boolean>`false`,
@@ -130,6 +140,7 @@ export async function findCandidates(
       and earth_box(${k.here}, ${max_m ?? 0}::float8) @> ll_to_earth(p.lat, p.lng)
       and not ${k.inactive} and not ${k.noMou} and not ${k.outOfRadius} and not ${k.language}
       and not ${k.specialty} and not ${k.atCapacity} and not ${k.noShelterBeds} and not ${k.alreadyOffered}
+      and not ${k.conflict}
     order by ll_to_earth(p.lat, p.lng) <-> ${k.here}
     limit ${limit}`.execute(q);
   return rows.rows.map((r) => ({
@@ -171,12 +182,14 @@ export async function explainExclusions(
     at_capacity: boolean;
     no_shelter_beds: boolean;
     already_offered: boolean;
+    conflict: boolean;
   }>`
     select * from (
       select p.id, p.name, p.lat, p.lng, ${k.distanceM} as distance_m,
         ${k.inactive} as inactive, ${k.noMou} as no_mou, ${k.outOfRadius} as out_of_radius,
         ${k.language} as language, ${k.specialty} as specialty, ${k.atCapacity} as at_capacity,
-        ${k.noShelterBeds} as no_shelter_beds, ${k.alreadyOffered} as already_offered
+        ${k.noShelterBeds} as no_shelter_beds, ${k.alreadyOffered} as already_offered,
+        ${k.conflict} as conflict
       from partner p
       ${activeMouJoin(c.date)}
       where p.lat is not null and p.status <> 'retired'
@@ -185,7 +198,7 @@ export async function explainExclusions(
       limit ${(opts.limit ?? 30) * 4}
     ) x
     where inactive or no_mou or out_of_radius or language or specialty or at_capacity
-      or no_shelter_beds or already_offered
+      or no_shelter_beds or already_offered or conflict
     order by distance_m
     limit ${opts.limit ?? 30}`.execute(q);
   const names: [keyof (typeof rows.rows)[number], ExclusionReason][] = [
@@ -197,6 +210,7 @@ export async function explainExclusions(
     ['at_capacity', 'at_capacity'],
     ['no_shelter_beds', 'no_shelter_beds'],
     ['already_offered', 'already_offered'],
+    ['conflict', 'conflict_of_interest'],
   ];
   return rows.rows.map((r) => ({
     id: r.id,

@@ -148,13 +148,17 @@ export async function getMatchCriteria(q: Queryable, requestId: string) {
     ])
     .where('id', '=', requestId)
     .executeTakeFirstOrThrow();
-  const pending = await q
+  // ⚑ A partner is never offered the same request twice, whatever it answered.
+  const offered = await q
     .selectFrom('offer')
     .select('partner_id')
     .where('request_id', '=', requestId)
-    .where('status', '=', 'pending')
     .execute();
-  return { ...criteriaOf(r), excludePartnerIds: pending.map((p) => p.partner_id) };
+  return {
+    ...criteriaOf(r),
+    excludePartnerIds: offered.map((p) => p.partner_id),
+    requestId,
+  };
 }
 
 /** Who to tell about a partner's offers: its active users, else its contact address. */
