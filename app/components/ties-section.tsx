@@ -32,7 +32,9 @@ export function TiesSection({ partnerId, ties }: { partnerId: string; ties: TieR
       {params.get('tie') === 'removed' ? (
         <Notice kind="success">{t('parties.tieRemoved')}</Notice>
       ) : null}
-      {params.get('tieError') ? <Notice kind="error">{tKey(t, params.get('tieError'))}</Notice> : null}
+      {params.get('tieError') ? (
+        <Notice kind="error">{tKey(t, params.get('tieError'))}</Notice>
+      ) : null}
       {ties.length === 0 ? (
         <p className="empty">{t('parties.tiesNone')}</p>
       ) : (

@@ -65,36 +65,32 @@ beforeAll(async () => {
   await partner('late', 4);
   const actor = { userId: counselor.id };
   // A lawyer advising the employer (same corporate number, different spelling)…
-  await db
-    .transaction()
-    .execute((tx) =>
-      addTie(
-        tx,
-        p.byNumber.id,
-        tieSchema.parse({
-          relation: 'advises',
-          name: 'ヤマダ製作所',
-          corporateNumber: '1180301018771',
-        }),
-        actor,
-      ),
-    );
+  await db.transaction().execute((tx) =>
+    addTie(
+      tx,
+      p.byNumber.id,
+      tieSchema.parse({
+        relation: 'advises',
+        name: 'ヤマダ製作所',
+        corporateNumber: '1180301018771',
+      }),
+      actor,
+    ),
+  );
   // …an NPO funded by the supervising organisation (name only, written differently)…
-  await db
-    .transaction()
-    .execute((tx) =>
-      addTie(
-        tx,
-        p.byName.id,
-        tieSchema.parse({
-          relation: 'funded_by',
-          name: '（協）アジア 人材 センター',
-          validUntil: '2025-03-31',
-          validFrom: '2020-04-01',
-        }),
-        actor,
-      ),
-    );
+  await db.transaction().execute((tx) =>
+    addTie(
+      tx,
+      p.byName.id,
+      tieSchema.parse({
+        relation: 'funded_by',
+        name: '（協）アジア 人材 センター',
+        validUntil: '2025-03-31',
+        validFrom: '2020-04-01',
+      }),
+      actor,
+    ),
+  );
   // …and one tied to an intermediary that is added only after the offers went out.
   await db
     .transaction()
