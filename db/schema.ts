@@ -357,6 +357,22 @@ export interface OfferTable {
   responded_by: string | null;
   reason: string | null;
   superseded: Generated<boolean>;
+  by_cascade: Generated<boolean>;
+}
+
+export type CascadeStatus =
+  'running' | 'paused' | 'accepted' | 'exhausted' | 'deadline' | 'stopped';
+
+export interface OfferCascadeTable {
+  request_id: string;
+  k: number;
+  status: CascadeStatus;
+  started_by: string | null;
+  started_at: GeneratedTimestamp;
+  updated_at: GeneratedTimestamp;
+  ended_at: Timestamp | null;
+  alerted_at: Timestamp | null;
+  escalated_at: Timestamp | null;
 }
 
 export interface RequestEventTable {
@@ -410,6 +426,7 @@ export interface Database {
   shelter_stay: ShelterStayTable;
   request_adverse_party: RequestAdversePartyTable;
   partner_tie: PartnerTieTable;
+  offer_cascade: OfferCascadeTable;
   app_user: AppUserTable;
   user_session: UserSessionTable;
   user_token: UserTokenTable;

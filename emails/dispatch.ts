@@ -161,3 +161,47 @@ export const emergencyUnanswered = defineTemplate<{
     }),
   },
 });
+
+/** A cascade ran out (or reached the need-by time): to the counselor, then the secretariat. */
+export const cascadeEnded = defineTemplate<{
+  name: string;
+  reference: string;
+  place: string;
+  deadline: boolean;
+  escalated: boolean;
+  url: string;
+}>({
+  redactAfterSend: false,
+  content: {
+    ja: (d) => ({
+      subject: d.escalated
+        ? `【未手配・要対応】${d.reference}（${d.place}）`
+        : `【自動打診終了】${d.reference}（${d.place}）に引き受け手がいません`,
+      greeting: `${d.name} 様`,
+      paragraphs: [
+        d.deadline
+          ? `${d.reference}（${d.place}）の自動打診は、同行の開始時刻を過ぎたため終了しました。`
+          : `${d.reference}（${d.place}）の自動打診は、打診できる候補がなくなったため終了しました。`,
+        d.escalated
+          ? '担当の相談員に知らせてから時間が経ちましたが、まだ手配されていません。ご確認ください。'
+          : '条件を見直して手動で打診するか、事務局にご相談ください。',
+      ],
+      action: { label: '依頼を開く', url: d.url },
+    }),
+    en: (d) => ({
+      subject: d.escalated
+        ? `[Unassigned, action needed] ${d.reference} (${d.place})`
+        : `[Cascade ended] No partner for ${d.reference} (${d.place})`,
+      greeting: `Dear ${d.name},`,
+      paragraphs: [
+        d.deadline
+          ? `The offer cascade for ${d.reference} (${d.place}) ended: the accompaniment should already have started.`
+          : `The offer cascade for ${d.reference} (${d.place}) ended: no eligible partner is left to offer it to.`,
+        d.escalated
+          ? 'The counselor was alerted a while ago and the request is still unassigned. Please check it.'
+          : 'Review the criteria and offer by hand, or ask the secretariat.',
+      ],
+      action: { label: 'Open the request', url: d.url },
+    }),
+  },
+});

@@ -1,5 +1,6 @@
 import type { Locale } from '../db/schema';
 import {
+  cascadeEnded,
   emergencyUnanswered,
   offerAccepted,
   offerReceived,
@@ -28,6 +29,7 @@ export const templates = {
   emergency_unanswered: emergencyUnanswered,
   visit_returned: visitReturned,
   request_completed: requestCompleted,
+  cascade_ended: cascadeEnded,
 };
 
 export type TemplateName = keyof typeof templates;

@@ -15,6 +15,7 @@ export interface BoardRow {
   municipality_name: string;
   accepted_partner_name: string | null;
   next_deadline: Date | string | null;
+  cascade_status?: string | null;
 }
 
 type Tr = ReturnType<typeof useTranslation>['t'];
@@ -24,6 +25,11 @@ function age(from: Date | string, now: number) {
   const h = Math.floor((now - new Date(from).getTime()) / 3_600_000);
   return h < 48 ? `${h}h` : `${Math.floor(h / 24)}d`;
 }
+
+/** A cascade ran out and nobody has the request yet: the counselor must act. */
+const cascadeEnded = (r: BoardRow) =>
+  (r.cascade_status === 'exhausted' || r.cascade_status === 'deadline') &&
+  ['draft', 'offered', 'needs_dispatch'].includes(r.status);
 
 /** Open requests, "needs dispatch" and emergencies first (the loader orders them). */
 export function RequestBoard({ rows }: { rows: BoardRow[] }) {
@@ -48,7 +54,10 @@ export function RequestBoard({ rows }: { rows: BoardRow[] }) {
         </thead>
         <tbody>
           {rows.map((r) => (
-            <tr key={r.id} className={r.status === 'needs_dispatch' ? 'row-alert' : undefined}>
+            <tr
+              key={r.id}
+              className={r.status === 'needs_dispatch' || cascadeEnded(r) ? 'row-alert' : undefined}
+            >
               <td>
                 <Link to={`/requests/${r.id}`}>{r.reference}</Link>
               </td>
@@ -71,6 +80,13 @@ export function RequestBoard({ rows }: { rows: BoardRow[] }) {
                   <div className="muted">{r.accepted_partner_name}</div>
                 ) : null}
                 {!r.consent_at ? <div className="muted">{t('dispatch.noConsent')}</div> : null}
+                {r.cascade_status &&
+                ['running', 'exhausted', 'deadline'].includes(r.cascade_status) &&
+                ['draft', 'offered', 'needs_dispatch'].includes(r.status) ? (
+                  <div className={cascadeEnded(r) ? 'alert-text' : 'muted'}>
+                    {tx(t, `dispatch.cascadeStatuses.${r.cascade_status}`)}
+                  </div>
+                ) : null}
               </td>
               <td>{r.next_deadline ? formatDateTime(r.next_deadline, locale) : '—'}</td>
               <td>{age(r.created_at, now)}</td>

@@ -35,6 +35,12 @@ const envSchema = z.object({
   SESSION_ABSOLUTE_DAYS: z.coerce.number().positive().default(30),
   /** Years after closing that a case's confidential text is kept before the purge job removes it. */
   CASE_RETENTION_YEARS: z.coerce.number().min(0.01).max(50).default(3),
+  /** How many partners an offer cascade keeps an offer open with at once. */
+  CASCADE_K: z.coerce.number().int().min(1).max(10).default(3),
+  /** Minutes after a counselor was alerted that a cascade ran out before the secretariat is. */
+  CASCADE_ESCALATE_MINUTES: z.coerce.number().int().min(1).max(10_080).default(30),
+  /** Test hook: hold each cascade step's transaction open this long (crash tests). */
+  CASCADE_STEP_DELAY_MS: z.coerce.number().int().min(0).max(60_000).default(0),
   /** Seed demo data into an empty database on start (default: on, except in production). */
   SEED_DEMO: bool.optional(),
 });

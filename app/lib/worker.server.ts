@@ -2,7 +2,8 @@ import { type Runner, run, type TaskList, Logger } from 'graphile-worker';
 import type pg from 'pg';
 import { deliverMail, SEND_EMAIL_TASK } from '~/modules/mail/mail.server';
 import { pruneAuthRecords } from '~/modules/auth/maintenance.server';
-import { expireOffers } from '~/modules/dispatch/requests.server';
+import { advanceCascade, sweepCascades } from '~/modules/dispatch/cascade.server';
+import { CASCADE_STEP_TASK, expireOffers } from '~/modules/dispatch/requests.server';
 import { sendMouExpiryReminders } from '~/modules/partners/mous.server';
 import { purgeExpiredCaseText } from '~/modules/visits/visits.server';
 import { getEnv } from './env.server';
@@ -28,6 +29,15 @@ export const taskList: TaskList = {
     const n = await sendMouExpiryReminders(tokyoToday());
     if (n) helpers.logger.info(`MOU expiry reminders: ${n}`);
   },
+  [CASCADE_STEP_TASK]: async (payload, helpers) => {
+    const { requestId } = payload as { requestId: string };
+    const step = await advanceCascade(requestId);
+    helpers.logger.debug(`cascade ${requestId}: ${step}`);
+  },
+  cascade_sweep: async (_payload, helpers) => {
+    const r = await sweepCascades();
+    if (r.escalated) helpers.logger.info(`cascades escalated to the secretariat: ${r.escalated}`);
+  },
   purge_case_text: async (_payload, helpers) => {
     const n = await purgeExpiredCaseText(getEnv().CASE_RETENTION_YEARS);
     if (n) helpers.logger.info(`case text purged after retention: ${n} requests`);
@@ -40,6 +50,8 @@ const crontab = [
   '0 * * * * prune_auth_records ?fill=1h',
   // Offers past respond-by expire within a minute, and the counselor hears of it.
   '* * * * * expire_offers ?fill=10m',
+  // Running cascades are stepped every minute too: a step lost with a crashed worker resumes.
+  '* * * * * cascade_sweep',
   '0 23 * * * mou_expiry_reminders ?fill=1d',
   // Confidential text of cases closed beyond the retention period, nightly at 3:30 JST.
   '30 18 * * * purge_case_text ?fill=1d',
@@ -60,7 +72,7 @@ export async function startWorker(opts: {
   logger?: Logger;
   pollInterval?: number;
 }): Promise<Runner> {
-  return run({
+  const runner = await run({
     pgPool: opts.pool,
     taskList,
     crontab,
@@ -69,4 +81,7 @@ export async function startWorker(opts: {
     pollInterval: opts.pollInterval ?? 2000,
     logger: opts.logger ?? quietLogger,
   });
+  // A worker that starts (e.g. after a crash) resumes running cascades at once.
+  await runner.addJob('cascade_sweep', {}, { jobKey: 'cascade_sweep:start' });
+  return runner;
 }

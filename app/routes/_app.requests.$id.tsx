@@ -38,7 +38,9 @@ import {
   sendOffers,
 } from '~/modules/dispatch/requests.server';
 import { VisitTable } from '~/components/visit-table';
+import { getCascade, setCascadeStatus, startCascade } from '~/modules/dispatch/cascade.server';
 import { ADVERSE_KINDS, adversePartySchema } from '~/modules/dispatch/parties';
+import { getEnv } from '~/lib/env.server';
 import {
   addAdverseParty,
   listAdverseParties,
@@ -69,7 +71,7 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
   });
   const dispatchable = DISPATCHABLE.includes(r.status);
   const criteria = dispatchable ? await getMatchCriteria(db, r.id) : null;
-  const [candidates, excluded, offers, timeline, visits, stays, blockers, parties] =
+  const [candidates, excluded, offers, timeline, visits, stays, blockers, parties, cascade] =
     await Promise.all([
       criteria ? findCandidates(db, criteria, 20) : Promise.resolve([]),
       criteria ? explainExclusions(db, criteria, { withinKm: 80, limit: 30 }) : Promise.resolve([]),
@@ -79,6 +81,7 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
       listStays(db, r.id),
       closeBlockers(db, r.id),
       listAdverseParties(db, r.id),
+      getCascade(db, r.id),
     ]);
   return {
     request: r,
@@ -91,6 +94,8 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
     stays,
     blockers,
     parties,
+    cascade,
+    defaultK: getEnv().CASCADE_K,
   };
 }
 
@@ -117,6 +122,20 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
         message: { n: partnerIds.data.length, respondBy: respondBy.toISOString() },
         error: null,
       };
+    }
+    if (intent === 'cascadeStart') {
+      const k = z.coerce.number().int().min(1).max(10).safeParse(form.get('k'));
+      if (!k.success) return data({ intent, message: null, error: 'dispatch.cascadeKRange' }, 400);
+      await db.transaction().execute((tx) => startCascade(tx, id, k.data, actor));
+      return { intent, message: null, error: null };
+    }
+    if (intent === 'cascadePause' || intent === 'cascadeStop') {
+      await db
+        .transaction()
+        .execute((tx) =>
+          setCascadeStatus(tx, id, intent === 'cascadePause' ? 'paused' : 'stopped', actor),
+        );
+      return { intent, message: null, error: null };
     }
     if (intent === 'addParty') {
       const parsed = parseWithZod(form, { schema: adversePartySchema });
@@ -175,6 +194,8 @@ export default function RequestPage() {
     stays,
     blockers,
     parties,
+    cascade,
+    defaultK,
   } = useLoaderData<typeof loader>();
   const actionData = useActionData<typeof action>();
   const root = useRouteLoaderData<typeof rootLoader>('root');
@@ -362,6 +383,50 @@ export default function RequestPage() {
       {dispatchable && r.consent_at ? (
         <section className="section" aria-labelledby="cands">
           <h2 id="cands">{t('dispatch.candidates')}</h2>
+          <div className="card cascade-box" aria-labelledby="cascade-h">
+            <h3 id="cascade-h">{t('dispatch.cascadeTitle')}</h3>
+            <p className="hint">{t('dispatch.cascadeHint')}</p>
+            {cascade ? (
+              <p>
+                <span className={`status cascade-${cascade.status}`}>
+                  {tr(`dispatch.cascadeStatuses.${cascade.status}`)}
+                </span>{' '}
+                {t('dispatch.cascadeK', { k: cascade.k })}
+              </p>
+            ) : null}
+            <Form method="post" className="action-row">
+              <div className="field">
+                <label htmlFor="cascade-k">{t('dispatch.cascadeKLabel')}</label>
+                <input
+                  id="cascade-k"
+                  name="k"
+                  type="number"
+                  inputMode="numeric"
+                  min={1}
+                  max={10}
+                  defaultValue={cascade?.k ?? defaultK}
+                  required
+                />
+              </div>
+              <SubmitButton intent="cascadeStart" className="button primary">
+                {cascade?.status === 'running'
+                  ? t('dispatch.cascadeUpdate')
+                  : cascade?.status === 'paused'
+                    ? t('dispatch.cascadeResume')
+                    : t('dispatch.cascadeStart')}
+              </SubmitButton>
+              {cascade?.status === 'running' ? (
+                <SubmitButton intent="cascadePause" className="button">
+                  {t('dispatch.cascadePause')}
+                </SubmitButton>
+              ) : null}
+              {cascade?.status === 'running' || cascade?.status === 'paused' ? (
+                <SubmitButton intent="cascadeStop" className="button">
+                  {t('dispatch.cascadeStop')}
+                </SubmitButton>
+              ) : null}
+            </Form>
+          </div>
           <p className="hint">{t('dispatch.selectHint')}</p>
           <div className="dispatch-grid">
             <div className="map-box tall">

@@ -4,6 +4,7 @@ import * as m20261123T1100 from './2026-11-23T1100_partner_registry';
 import * as m20261123T1200 from './2026-11-23T1200_dispatch';
 import * as m20261123T1300 from './2026-11-23T1300_visits';
 import * as m20261123T1400 from './2026-11-23T1400_conflict_firewall';
+import * as m20261123T1500 from './2026-11-23T1500_offer_cascade';
 
 /**
  * Every migration, in order. Listed statically (not read from the folder at run time) so the
@@ -16,4 +17,5 @@ export const migrations: Record<string, Migration> = {
   '2026-11-23T1200_dispatch': m20261123T1200,
   '2026-11-23T1300_visits': m20261123T1300,
   '2026-11-23T1400_conflict_firewall': m20261123T1400,
+  '2026-11-23T1500_offer_cascade': m20261123T1500,
 };

@@ -13,6 +13,21 @@ import type { RequestInput } from './request-schema';
 
 type Actor = { userId: string; ip?: string | null };
 
+export const CASCADE_STEP_TASK = 'cascade_step';
+
+/**
+ * Queues the next step of a running cascade, in the caller's transaction (so a rolled-back
+ * decline queues nothing). One job per request at a time (job key).
+ */
+export async function enqueueCascadeStep(tx: Tx, requestId: string) {
+  await sql`select graphile_worker.add_job(
+      ${CASCADE_STEP_TASK}::text,
+      json_build_object('requestId', ${requestId}::text),
+      max_attempts => 25,
+      job_key => ${'cascade:' + requestId}::text
+    )`.execute(tx);
+}
+
 export const OPEN_STATUSES: RequestStatus[] = [
   'draft',
   'offered',
@@ -201,8 +216,8 @@ export async function sendOffers(
   tx: Tx,
   requestId: string,
   partnerIds: string[],
-  actor: Actor,
-  opts: { respondWithinHours?: number; now?: Date } = {},
+  actor: { userId: string | null },
+  opts: { respondWithinHours?: number; now?: Date; byCascade?: boolean } = {},
 ) {
   const r = await tx
     .selectFrom('accompaniment_request as r')
@@ -243,6 +258,7 @@ export async function sendOffers(
         estimated_fee: c.estimatedFee,
         sent_by: actor.userId,
         respond_by: respondBy,
+        by_cascade: opts.byCascade ?? false,
       })
       .returning('id')
       .executeTakeFirstOrThrow();
@@ -251,7 +267,7 @@ export async function sendOffers(
       requestId,
       'offered',
       { userId: actor.userId, partnerId },
-      { offerId: offer.id, distanceKm: c.distanceKm },
+      { offerId: offer.id, distanceKm: c.distanceKm, ...(opts.byCascade ? { cascade: true } : {}) },
     );
     for (const to of await partnerRecipients(tx, partnerId)) {
       await enqueueEmail(tx, {
@@ -340,6 +356,12 @@ export async function acceptOffer(
         { userId: partnerUser.id, partnerId: partnerUser.partnerId },
         { offerId },
       );
+      await tx
+        .updateTable('offer_cascade')
+        .set({ status: 'accepted', ended_at: sql`now()`, updated_at: sql`now()` })
+        .where('request_id', '=', req.id)
+        .where('status', 'in', ['running', 'paused'])
+        .execute();
       const others = await tx
         .updateTable('offer')
         .set({ status: 'withdrawn', responded_at: sql`now()`, reason: 'accepted_by_another' })
@@ -428,6 +450,16 @@ async function afterNoAnswer(
       .where('id', '=', requestId)
       .execute();
     await recordEvent(tx, requestId, 'needs_dispatch', { userId: null });
+  }
+  // A running cascade offers the next partner itself, and alerts the counselor only at its end.
+  const cascade = await tx
+    .selectFrom('offer_cascade')
+    .select('status')
+    .where('request_id', '=', requestId)
+    .executeTakeFirst();
+  if (cascade?.status === 'running') {
+    await enqueueCascadeStep(tx, requestId);
+    return;
   }
   const partnerName = (
     await tx
@@ -570,6 +602,12 @@ export async function cancelRequest(tx: Tx, requestId: string, reason: string, a
     .returning('partner_id')
     .execute();
   await recordEvent(tx, requestId, 'cancelled', { userId: actor.userId }, { reason });
+  await tx
+    .updateTable('offer_cascade')
+    .set({ status: 'stopped', ended_at: sql`now()`, updated_at: sql`now()` })
+    .where('request_id', '=', requestId)
+    .where('status', 'in', ['running', 'paused'])
+    .execute();
   const tell = new Set([
     ...withdrawn.map((w) => w.partner_id),
     ...(r.accepted_partner_id ? [r.accepted_partner_id] : []),
@@ -672,7 +710,9 @@ export async function listBoard(q: Queryable) {
     .selectFrom('accompaniment_request as r')
     .innerJoin('municipality as m', 'm.code', 'r.municipality_code')
     .leftJoin('partner as p', 'p.id', 'r.accepted_partner_id')
+    .leftJoin('offer_cascade as c', 'c.request_id', 'r.id')
     .select([
+      'c.status as cascade_status',
       'r.id',
       'r.reference',
       'r.status',
@@ -690,7 +730,8 @@ export async function listBoard(q: Queryable) {
     ])
     .where('r.status', 'in', OPEN_STATUSES)
     .orderBy(
-      sql`case r.status when 'needs_dispatch' then 0 when 'draft' then 1 when 'offered' then 2 else 3 end`,
+      sql`case when c.status in ('exhausted','deadline') and r.status in ('draft','offered','needs_dispatch') then 0
+        when r.status = 'needs_dispatch' then 1 when r.status = 'draft' then 2 when r.status = 'offered' then 3 else 4 end`,
     )
     .orderBy(sql`case r.urgency when 'emergency' then 0 when 'urgent' then 1 else 2 end`)
     .orderBy('r.window_start')
