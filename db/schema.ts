@@ -410,6 +410,19 @@ export interface PartnerTieTable {
   updated_at: GeneratedTimestamp;
 }
 
+export interface AccompanimentCheckinTable {
+  request_id: string;
+  partner_id: string | null;
+  arrived_at: Timestamp | null;
+  arrived_by: string | null;
+  finished_at: Timestamp | null;
+  finished_by: string | null;
+  arrival_alerted_at: Timestamp | null;
+  arrival_escalated_at: Timestamp | null;
+  finish_alerted_at: Timestamp | null;
+  finish_escalated_at: Timestamp | null;
+}
+
 export interface Database {
   partner: PartnerTable;
   prefecture: PrefectureTable;
@@ -427,6 +440,7 @@ export interface Database {
   request_adverse_party: RequestAdversePartyTable;
   partner_tie: PartnerTieTable;
   offer_cascade: OfferCascadeTable;
+  accompaniment_checkin: AccompanimentCheckinTable;
   app_user: AppUserTable;
   user_session: UserSessionTable;
   user_token: UserTokenTable;

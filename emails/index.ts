@@ -13,7 +13,7 @@ import { type EmailTemplate, renderEmail, type RenderedEmail } from './layout';
 import mouExpiry from './mou-expiry';
 import passwordChanged from './password-changed';
 import passwordReset from './password-reset';
-import { requestCompleted, visitReturned } from './visits';
+import { checkinOverdue, requestCompleted, visitReturned } from './visits';
 
 /** Every email the platform sends. Add a template here and its data type follows. */
 export const templates = {
@@ -30,6 +30,7 @@ export const templates = {
   visit_returned: visitReturned,
   request_completed: requestCompleted,
   cascade_ended: cascadeEnded,
+  checkin_overdue: checkinOverdue,
 };
 
 export type TemplateName = keyof typeof templates;

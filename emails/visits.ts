@@ -61,3 +61,43 @@ export const requestCompleted = defineTemplate<{
     }),
   },
 });
+
+/** The accompanier has not tapped "arrived" (or "finished") in time. */
+export const checkinOverdue = defineTemplate<{
+  name: string;
+  reference: string;
+  partnerName: string;
+  partnerPhone: string;
+  arrival: boolean;
+  escalated: boolean;
+  planned: Bi;
+  url: string;
+}>({
+  redactAfterSend: false,
+  content: {
+    ja: (d) => ({
+      subject: `【${d.escalated ? '要対応・未確認' : '確認してください'}】${d.reference}：${d.arrival ? '到着' : '終了'}の連絡がありません`,
+      greeting: `${d.name} 様`,
+      paragraphs: [
+        d.arrival
+          ? `${d.partnerName} から、${d.reference}（予定 ${d.planned.ja} 開始）の到着連絡がまだありません。`
+          : `${d.partnerName} から、${d.reference}（予定 ${d.planned.ja} 終了）の終了連絡がまだありません。`,
+        `同行者と相談者の安全を確認してください。${d.partnerPhone ? `連絡先：${d.partnerPhone}` : ''}`,
+        ...(d.escalated ? ['担当の相談員に知らせてから時間が経っています。'] : []),
+      ],
+      action: { label: '依頼を開く', url: d.url },
+    }),
+    en: (d) => ({
+      subject: `[${d.escalated ? 'Action needed' : 'Please check'}] ${d.reference}: no ${d.arrival ? 'arrival' : 'finish'} check-in`,
+      greeting: `Dear ${d.name},`,
+      paragraphs: [
+        d.arrival
+          ? `${d.partnerName} has not checked in for ${d.reference} (planned start ${d.planned.en}).`
+          : `${d.partnerName} has not checked out of ${d.reference} (planned end ${d.planned.en}).`,
+        `Please make sure the accompanier and the worker are safe.${d.partnerPhone ? ` Phone: ${d.partnerPhone}` : ''}`,
+        ...(d.escalated ? ['The counselor was alerted a while ago.'] : []),
+      ],
+      action: { label: 'Open the request', url: d.url },
+    }),
+  },
+});

@@ -16,6 +16,7 @@ export interface BoardRow {
   accepted_partner_name: string | null;
   next_deadline: Date | string | null;
   cascade_status?: string | null;
+  checkin_overdue?: boolean;
 }
 
 type Tr = ReturnType<typeof useTranslation>['t'];
@@ -56,7 +57,11 @@ export function RequestBoard({ rows }: { rows: BoardRow[] }) {
           {rows.map((r) => (
             <tr
               key={r.id}
-              className={r.status === 'needs_dispatch' || cascadeEnded(r) ? 'row-alert' : undefined}
+              className={
+                r.status === 'needs_dispatch' || cascadeEnded(r) || r.checkin_overdue
+                  ? 'row-alert'
+                  : undefined
+              }
             >
               <td>
                 <Link to={`/requests/${r.id}`}>{r.reference}</Link>
@@ -80,6 +85,9 @@ export function RequestBoard({ rows }: { rows: BoardRow[] }) {
                   <div className="muted">{r.accepted_partner_name}</div>
                 ) : null}
                 {!r.consent_at ? <div className="muted">{t('dispatch.noConsent')}</div> : null}
+                {r.checkin_overdue ? (
+                  <div className="alert-text">{t('dispatch.checkinOverdue')}</div>
+                ) : null}
                 {r.cascade_status &&
                 ['running', 'exhausted', 'deadline'].includes(r.cascade_status) &&
                 ['draft', 'offered', 'needs_dispatch'].includes(r.status) ? (

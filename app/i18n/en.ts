@@ -360,6 +360,13 @@ const en: Catalog = {
     request: 'Request',
     submittedAt: 'Submitted',
     caseTitle: 'Accompaniment record',
+    checkinTitle: 'On site: arrived and finished',
+    checkinHint:
+      'Tap "Arrived" when you get there and "Finished" when it is over. The counselor sees it.',
+    tapArrived: 'Arrived',
+    tapFinished: 'Finished',
+    arrivedAt: 'Arrived {{time}}',
+    finishedAt: 'Finished {{time}}',
     caseLink: 'Logs and completion',
     counselor: 'Counselor',
     stays: 'Shelter stays',
@@ -411,6 +418,7 @@ const en: Catalog = {
       notCompleted: 'Only a request the partner reported complete can be closed.',
       unreviewedVisits:
         'Some visit logs are waiting for review or being corrected: review them first.',
+      arriveFirst: 'Tap "Arrived" first.',
       openStays: 'A shelter stay is still open: record the check-out before closing.',
     },
   },
@@ -463,6 +471,7 @@ const en: Catalog = {
     },
     withdrawnByCounselor: 'The counselor withdrew this offer. No action is needed.',
     notOpen: 'This request is closed or cancelled.',
+    checkinOverdue: 'No check-in from the accompanier',
     cascadeTitle: 'Offer cascade',
     cascadeHint:
       'Offers the request to the best k candidates and, each time one declines or does not answer, to the next. Ends when someone accepts or no candidate is left, and tells you.',
@@ -601,6 +610,10 @@ const en: Catalog = {
       cascade_stopped: 'Cascade stopped',
       cascade_ended: 'Cascade ended',
       cascade_escalated: 'Secretariat alerted',
+      checked_in: 'Accompanier arrived',
+      checked_out: 'Accompanier finished',
+      arrival_overdue: 'No arrival check-in (alert)',
+      finish_overdue: 'No finish check-out (alert)',
     },
     reasons: {
       inactive: 'Not active',

@@ -39,6 +39,10 @@ const envSchema = z.object({
   CASCADE_K: z.coerce.number().int().min(1).max(10).default(3),
   /** Minutes after a counselor was alerted that a cascade ran out before the secretariat is. */
   CASCADE_ESCALATE_MINUTES: z.coerce.number().int().min(1).max(10_080).default(30),
+  /** Minutes after the planned start (or end) without "arrived" (or "finished") before the
+   * counselor is alerted, and before the secretariat is. */
+  CHECKIN_ALERT_MINUTES: z.coerce.number().int().min(1).max(1440).default(30),
+  CHECKIN_ESCALATE_MINUTES: z.coerce.number().int().min(1).max(2880).default(60),
   /** Test hook: hold each cascade step's transaction open this long (crash tests). */
   CASCADE_STEP_DELAY_MS: z.coerce.number().int().min(0).max(60_000).default(0),
   /** Seed demo data into an empty database on start (default: on, except in production). */

@@ -5,6 +5,7 @@ import { pruneAuthRecords } from '~/modules/auth/maintenance.server';
 import { advanceCascade, sweepCascades } from '~/modules/dispatch/cascade.server';
 import { CASCADE_STEP_TASK, expireOffers } from '~/modules/dispatch/requests.server';
 import { sendMouExpiryReminders } from '~/modules/partners/mous.server';
+import { watchCheckins } from '~/modules/visits/checkin.server';
 import { purgeExpiredCaseText } from '~/modules/visits/visits.server';
 import { getEnv } from './env.server';
 import { tokyoToday } from '~/modules/partners/partners.server';
@@ -38,6 +39,10 @@ export const taskList: TaskList = {
     const r = await sweepCascades();
     if (r.escalated) helpers.logger.info(`cascades escalated to the secretariat: ${r.escalated}`);
   },
+  checkin_watch: async (_payload, helpers) => {
+    const sent = await watchCheckins();
+    if (sent.length) helpers.logger.info(`check-in alerts: ${sent.length}`);
+  },
   purge_case_text: async (_payload, helpers) => {
     const n = await purgeExpiredCaseText(getEnv().CASE_RETENTION_YEARS);
     if (n) helpers.logger.info(`case text purged after retention: ${n} requests`);
@@ -52,6 +57,8 @@ const crontab = [
   '* * * * * expire_offers ?fill=10m',
   // Running cascades are stepped every minute too: a step lost with a crashed worker resumes.
   '* * * * * cascade_sweep',
+  // Accompaniers who have not checked in or out in time.
+  '* * * * * checkin_watch',
   '0 23 * * * mou_expiry_reminders ?fill=1d',
   // Confidential text of cases closed beyond the retention period, nightly at 3:30 JST.
   '30 18 * * * purge_case_text ?fill=1d',

@@ -16,6 +16,7 @@ import { audit } from '~/modules/audit/audit.server';
 import { requireRole } from '~/modules/auth/auth.server';
 import { DomainError } from '~/modules/errors';
 import { tokyoToday } from '~/modules/partners/partners.server';
+import { getCheckin, tapCheckin } from '~/modules/visits/checkin.server';
 import { completeSchema, stayEndSchema, stayStartSchema } from '~/modules/visits/visit-schema';
 import {
   completeRequest,
@@ -44,12 +45,20 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
     subjectId: r.id,
     ip: context.clientIp,
   });
-  const [visits, stays, shelters] = await Promise.all([
+  const [visits, stays, shelters, checkin] = await Promise.all([
     listVisits(db, r.id),
     listStays(db, r.id),
     ownShelters(db, me.partnerId!),
+    getCheckin(db, r.id),
   ]);
-  return { request: r, visits, stays, shelters, today: tokyoToday() };
+  return {
+    request: r,
+    visits,
+    stays,
+    shelters,
+    checkin: checkin && { arrived_at: checkin.arrived_at, finished_at: checkin.finished_at },
+    today: tokyoToday(),
+  };
 }
 
 type Reply = { intent: string; errors: Record<string, string[]>; done?: boolean };
@@ -78,6 +87,12 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
       return fail({ [e.field ?? field]: [e.code] }, 400);
     }
   };
+  if (intent === 'arrived' || intent === 'finished') {
+    return run(
+      () => db.transaction().execute((tx) => tapCheckin(tx, id, intent, actor)),
+      'checkin',
+    );
+  }
   if (intent === 'startStay') {
     const s = parseWithZod(form, { schema: stayStartSchema });
     if (s.status !== 'success') return fail(s.error ?? {});
@@ -104,7 +119,7 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
 }
 
 export default function PartnerCase() {
-  const { request: r, visits, stays, shelters, today } = useLoaderData<typeof loader>();
+  const { request: r, visits, stays, shelters, checkin, today } = useLoaderData<typeof loader>();
   const reply = useActionData<typeof action>();
   const [params] = useSearchParams();
   const { t, i18n } = useTranslation();
@@ -132,6 +147,41 @@ export default function PartnerCase() {
       {done('complete') ? <Notice kind="success">{t('visits.completed')}</Notice> : null}
       {reply?.errors.form ? <Notice kind="error">{tr(reply.errors.form[0])}</Notice> : null}
       {!working ? <Notice kind="info">{t('visits.readOnly')}</Notice> : null}
+
+      {canStay ? (
+        <section className="card checkin" aria-labelledby="checkin-h">
+          <h2 id="checkin-h">{t('visits.checkinTitle')}</h2>
+          {checkin?.arrived_at ? (
+            <p>
+              {t('visits.arrivedAt', { time: formatDateTime(checkin.arrived_at, locale) })}
+              {checkin.finished_at
+                ? ` · ${t('visits.finishedAt', { time: formatDateTime(checkin.finished_at, locale) })}`
+                : ''}
+            </p>
+          ) : (
+            <p className="hint">{t('visits.checkinHint')}</p>
+          )}
+          {reply?.intent === 'arrived' || reply?.intent === 'finished' ? (
+            <FieldErrors id="checkin-error" errors={reply.errors.checkin} />
+          ) : null}
+          {!checkin?.finished_at ? (
+            <Form method="post">
+              <SubmitButton
+                intent={checkin?.arrived_at ? 'finished' : 'arrived'}
+                className="button primary big"
+              >
+                {checkin?.arrived_at ? t('visits.tapFinished') : t('visits.tapArrived')}
+              </SubmitButton>
+            </Form>
+          ) : (
+            <p>
+              <Link to={`/partner/requests/${r.id}/visits/new`} className="button primary">
+                {t('visits.logVisit')}
+              </Link>
+            </p>
+          )}
+        </section>
+      ) : null}
 
       <section className="card" aria-labelledby="case-info">
         <h2 id="case-info">

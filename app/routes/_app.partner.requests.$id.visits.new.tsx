@@ -13,6 +13,8 @@ import { submitInTransaction } from '~/lib/submit.server';
 import { requireRole } from '~/modules/auth/auth.server';
 import { tokyoToday } from '~/modules/partners/partners.server';
 import { readVisitForm } from '~/modules/visits/visit-route.server';
+import { formatTime } from '~/lib/format';
+import { getCheckin } from '~/modules/visits/checkin.server';
 import { getCaseForPartner, logVisit, WORKING_STATUSES } from '~/modules/visits/visits.server';
 
 export const meta: MetaFunction = () => [{ title: '活動の記録 / Log a visit' }];
@@ -26,10 +28,23 @@ async function load(request: Request, id: string | undefined) {
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const { r } = await load(request, params.id);
+  // A check-out prefills the date and times from the taps.
+  const c = await getCheckin(db, r.id);
+  const tapped = c?.arrived_at && c.finished_at ? c : null;
   return {
     request: { id: r.id, reference: r.reference, status: r.status },
     open: (WORKING_STATUSES as readonly string[]).includes(r.status),
-    defaults: { visitDate: tokyoToday(), interpreterMinutes: 0, followUpNeeded: false },
+    defaults: {
+      visitDate: tapped ? tokyoToday(tapped.arrived_at!) : tokyoToday(),
+      ...(tapped
+        ? {
+            startTime: formatTime(tapped.arrived_at!, 'ja'),
+            endTime: formatTime(tapped.finished_at!, 'ja'),
+          }
+        : {}),
+      interpreterMinutes: 0,
+      followUpNeeded: false,
+    },
   };
 }
 

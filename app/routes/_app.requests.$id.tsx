@@ -46,6 +46,7 @@ import {
   listAdverseParties,
   removeAdverseParty,
 } from '~/modules/dispatch/parties.server';
+import { getCheckin } from '~/modules/visits/checkin.server';
 import { closeSchema } from '~/modules/visits/visit-schema';
 import { closeBlockers, closeRequest, listStays, listVisits } from '~/modules/visits/visits.server';
 import type { loader as rootLoader } from '~/root';
@@ -71,18 +72,29 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
   });
   const dispatchable = DISPATCHABLE.includes(r.status);
   const criteria = dispatchable ? await getMatchCriteria(db, r.id) : null;
-  const [candidates, excluded, offers, timeline, visits, stays, blockers, parties, cascade] =
-    await Promise.all([
-      criteria ? findCandidates(db, criteria, 20) : Promise.resolve([]),
-      criteria ? explainExclusions(db, criteria, { withinKm: 80, limit: 30 }) : Promise.resolve([]),
-      requestOffers(db, r.id),
-      requestTimeline(db, r.id),
-      listVisits(db, r.id),
-      listStays(db, r.id),
-      closeBlockers(db, r.id),
-      listAdverseParties(db, r.id),
-      getCascade(db, r.id),
-    ]);
+  const [
+    candidates,
+    excluded,
+    offers,
+    timeline,
+    visits,
+    stays,
+    blockers,
+    parties,
+    cascade,
+    checkin,
+  ] = await Promise.all([
+    criteria ? findCandidates(db, criteria, 20) : Promise.resolve([]),
+    criteria ? explainExclusions(db, criteria, { withinKm: 80, limit: 30 }) : Promise.resolve([]),
+    requestOffers(db, r.id),
+    requestTimeline(db, r.id),
+    listVisits(db, r.id),
+    listStays(db, r.id),
+    closeBlockers(db, r.id),
+    listAdverseParties(db, r.id),
+    getCascade(db, r.id),
+    getCheckin(db, r.id),
+  ]);
   return {
     request: r,
     candidates,
@@ -95,6 +107,7 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
     blockers,
     parties,
     cascade,
+    checkin,
     defaultK: getEnv().CASCADE_K,
   };
 }
@@ -195,6 +208,7 @@ export default function RequestPage() {
     blockers,
     parties,
     cascade,
+    checkin,
     defaultK,
   } = useLoaderData<typeof loader>();
   const actionData = useActionData<typeof action>();
@@ -286,6 +300,17 @@ export default function RequestPage() {
               <>
                 <dt>{t('dispatch.acceptedBy')}</dt>
                 <dd>{r.accepted_partner_name}</dd>
+              </>
+            ) : null}
+            {checkin?.arrived_at ? (
+              <>
+                <dt>{t('visits.checkinTitle')}</dt>
+                <dd>
+                  {t('visits.arrivedAt', { time: formatDateTime(checkin.arrived_at, locale) })}
+                  {checkin.finished_at
+                    ? ` · ${t('visits.finishedAt', { time: formatDateTime(checkin.finished_at, locale) })}`
+                    : ''}
+                </dd>
               </>
             ) : null}
             {r.completion_report ? (

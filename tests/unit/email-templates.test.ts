@@ -26,6 +26,11 @@ describe('email templates', () => {
           why: { ja: 'j', en: 'e' },
           reason: 'R',
           visitDate: { ja: 'j', en: 'e' },
+          deadline: false,
+          escalated: false,
+          arrival: true,
+          partnerPhone: '096-000-0000',
+          planned: { ja: '10:00', en: '10:00' },
         } as never);
         expect(out.subject.length, `${name}/${locale}`).toBeGreaterThan(5);
         expect(out.text.length).toBeGreaterThan(20);

@@ -727,6 +727,10 @@ export async function listBoard(q: Queryable) {
       sql<Date | null>`(select min(respond_by) from offer o where o.request_id = r.id and o.status = 'pending')`.as(
         'next_deadline',
       ),
+      // The accompanier did not check in (or out) in time and the counselor was alerted.
+      sql<boolean>`exists (select 1 from accompaniment_checkin c where c.request_id = r.id
+        and ((c.arrival_alerted_at is not null and c.arrived_at is null)
+          or (c.finish_alerted_at is not null and c.finished_at is null)))`.as('checkin_overdue'),
     ])
     .where('r.status', 'in', OPEN_STATUSES)
     .orderBy(
