@@ -18,7 +18,10 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addColumn('arrival_escalated_at', 'timestamptz')
     .addColumn('finish_alerted_at', 'timestamptz')
     .addColumn('finish_escalated_at', 'timestamptz')
-    .addCheckConstraint('checkin_order', sql`finished_at is null or (arrived_at is not null and finished_at >= arrived_at)`)
+    .addCheckConstraint(
+      'checkin_order',
+      sql`finished_at is null or (arrived_at is not null and finished_at >= arrived_at)`,
+    )
     .execute();
   // The watch job scans accepted requests by start time.
   await sql`create index request_accepted_window_idx on accompaniment_request (window_start)

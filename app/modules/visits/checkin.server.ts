@@ -112,7 +112,9 @@ const STAGES: Stage[] = [
  * secretariat once more after a further delay. Each alert is claimed by a conditional update in
  * the transaction that queues its emails, so two workers never send it twice.
  */
-export async function watchCheckins(now = new Date()): Promise<{ requestId: string; stage: string }[]> {
+export async function watchCheckins(
+  now = new Date(),
+): Promise<{ requestId: string; stage: string }[]> {
   const env = getEnv();
   const sent: { requestId: string; stage: string }[] = [];
   for (const stage of STAGES) {
