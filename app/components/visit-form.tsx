@@ -118,7 +118,7 @@ export function VisitForm({
             name="receipt"
             type="file"
             accept="image/*,application/pdf,.pdf,.heic"
-            aria-describedby="receipt-hint"
+            aria-describedby={receiptErrors.length ? 'receipt-hint receipt-error' : 'receipt-hint'}
             aria-invalid={receiptErrors.length ? true : undefined}
           />
           <p id="receipt-hint" className="hint">

@@ -26,8 +26,8 @@ import {
   listVisits,
   ownShelters,
   startStay,
-  WORKING_STATUSES,
 } from '~/modules/visits/visits.server';
+import { WORKING_STATUSES } from '~/modules/visits/codes';
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [
   { title: data?.request.reference ?? '伴走の記録 / Accompaniment record' },

@@ -15,7 +15,8 @@ import { tokyoToday } from '~/modules/partners/partners.server';
 import { readVisitForm } from '~/modules/visits/visit-route.server';
 import { formatTime } from '~/lib/format';
 import { getCheckin } from '~/modules/visits/checkin.server';
-import { getCaseForPartner, logVisit, WORKING_STATUSES } from '~/modules/visits/visits.server';
+import { getCaseForPartner, logVisit } from '~/modules/visits/visits.server';
+import { WORKING_STATUSES } from '~/modules/visits/codes';
 
 export const meta: MetaFunction = () => [{ title: '活動の記録 / Log a visit' }];
 

@@ -17,12 +17,8 @@ import { submitInTransaction } from '~/lib/submit.server';
 import { requireRole } from '~/modules/auth/auth.server';
 import { DomainError } from '~/modules/errors';
 import { readVisitForm } from '~/modules/visits/visit-route.server';
-import {
-  readVisit,
-  updateVisit,
-  withdrawVisit,
-  WORKING_STATUSES,
-} from '~/modules/visits/visits.server';
+import { readVisit, updateVisit, withdrawVisit } from '~/modules/visits/visits.server';
+import { WORKING_STATUSES } from '~/modules/visits/codes';
 
 export const meta: MetaFunction = () => [{ title: '活動記録 / Visit log' }];
 

@@ -7,7 +7,8 @@ import { tKey } from '~/i18n/i18n';
 import { db } from '~/lib/db.server';
 import { formatDateTime, formatTime } from '~/lib/format';
 import { requireRole } from '~/modules/auth/auth.server';
-import { REVIEW_PAGE_SIZE, reviewQueue } from '~/modules/visits/visits.server';
+import { reviewQueue } from '~/modules/visits/visits.server';
+import { REVIEW_PAGE_SIZE } from '~/modules/visits/codes';
 
 export const meta: MetaFunction = () => [{ title: '活動記録の確認 / Visit review' }];
 

@@ -9,10 +9,9 @@ import { DomainError } from '~/modules/errors';
 import { storeUpload } from '~/modules/files/files.server';
 import { enqueueEmail } from '~/modules/mail/mail.server';
 import { isUuid, tokyoToday, type Viewer } from '~/modules/partners/partners.server';
+import { REVIEW_PAGE_SIZE, WORKING_STATUSES } from './codes';
 import { tokyoInstant, type StayStartInput, type VisitInput } from './visit-schema';
 
-/** A partner works on a request it accepted until the request is closed or cancelled. */
-export const WORKING_STATUSES = ['accepted', 'in_progress', 'completed'] as const;
 const EDITABLE: VisitStatus[] = ['submitted', 'returned'];
 
 type PartnerActor = { userId: string; partnerId: string; ip?: string | null };
@@ -645,8 +644,6 @@ export async function ownShelters(q: Queryable, partnerId: string) {
     .orderBy('name')
     .execute();
 }
-
-export const REVIEW_PAGE_SIZE = 50;
 
 /** Counselors' and secretariat's queue: submitted visits, oldest first. */
 export async function reviewQueue(q: Queryable, page: number) {
