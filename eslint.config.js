@@ -46,6 +46,13 @@ export default tseslint.config(
               group: serverOnly,
               message: 'Server-only library: import it from a *.server.ts module.',
             },
+            {
+              // A constant from a *.server module is `undefined` in the browser: keep shared
+              // vocabularies in client-safe modules (codes.ts, *-schema.ts).
+              group: ['**/*.server'],
+              importNamePattern: '^[A-Z][A-Z0-9_]+$',
+              message: 'Constants used by components belong in a client-safe module.',
+            },
           ],
         },
       ],

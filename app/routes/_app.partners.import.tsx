@@ -1,3 +1,4 @@
+import { CSV_COLUMNS, IMPORT_MAX_BYTES } from '~/modules/partners/csv-columns';
 import {
   type ActionFunctionArgs,
   data,
@@ -14,12 +15,7 @@ import { createI18n, tKey } from '~/i18n/i18n';
 import { resolveLocale } from '~/i18n/locale.server';
 import { db } from '~/lib/db.server';
 import { requireRole } from '~/modules/auth/auth.server';
-import {
-  CSV_COLUMNS,
-  IMPORT_MAX_BYTES,
-  type ImportSummary,
-  importPartnersCsv,
-} from '~/modules/partners/csv.server';
+import { type ImportSummary, importPartnersCsv } from '~/modules/partners/csv.server';
 
 export const meta: MetaFunction = () => [{ title: 'CSV 取込 / Import CSV' }];
 

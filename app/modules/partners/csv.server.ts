@@ -28,29 +28,9 @@ import {
 // A row whose key exists updates that partner; any other row creates one. Bank details, the
 // invoice number and availability are not in the file and are never changed by an import.
 
-export const CSV_COLUMNS = [
-  'name',
-  'name_kana',
-  'kind',
-  'prefecture',
-  'municipality',
-  'postal_code',
-  'address',
-  'lat',
-  'lng',
-  'languages',
-  'specialties',
-  'service_radius_km',
-  'contact_name',
-  'email',
-  'phone',
-  'network_member',
-  'public_listing',
-  'status',
-] as const;
-export type CsvColumn = (typeof CSV_COLUMNS)[number];
+export { CSV_COLUMNS, IMPORT_MAX_BYTES, type CsvColumn } from './csv-columns';
+import { CSV_COLUMNS, IMPORT_MAX_BYTES, type CsvColumn } from './csv-columns';
 
-export const IMPORT_MAX_BYTES = 10_000_000;
 export const IMPORT_MAX_ROWS = 20_000;
 export const EXPORT_MAX_ROWS = 100_000;
 
