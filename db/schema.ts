@@ -292,6 +292,8 @@ export interface AccompanimentRequestTable {
   follow_up_needed: Generated<boolean>;
   cancelled_at: Timestamp | null;
   purged_at: Timestamp | null;
+  health_details: Generated<string>;
+  residence_details: Generated<string>;
   created_at: GeneratedTimestamp;
   updated_at: GeneratedTimestamp;
 }
@@ -423,6 +425,19 @@ export interface AccompanimentCheckinTable {
   finish_escalated_at: Timestamp | null;
 }
 
+export interface ConsentGrantTable {
+  id: Generated<string>;
+  request_id: string;
+  category: string;
+  recipient: string;
+  method: string;
+  language: string;
+  recorded_by: string | null;
+  recorded_at: GeneratedTimestamp;
+  revoked_at: Timestamp | null;
+  revoked_by: string | null;
+}
+
 export interface Database {
   partner: PartnerTable;
   prefecture: PrefectureTable;
@@ -441,6 +456,7 @@ export interface Database {
   partner_tie: PartnerTieTable;
   offer_cascade: OfferCascadeTable;
   accompaniment_checkin: AccompanimentCheckinTable;
+  consent_grant: ConsentGrantTable;
   app_user: AppUserTable;
   user_session: UserSessionTable;
   user_token: UserTokenTable;

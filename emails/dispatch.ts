@@ -205,3 +205,42 @@ export const cascadeEnded = defineTemplate<{
     }),
   },
 });
+
+const CATEGORY_LABELS: Record<string, { ja: string; en: string }> = {
+  summary: { ja: '概要', en: 'summary' },
+  contact: { ja: '連絡先・待ち合わせなどの詳細', en: 'contact details and arrangements' },
+  health: { ja: '健康に関する情報', en: 'health information' },
+  residence: { ja: '在留資格に関する情報', en: 'residence status' },
+  adverse_parties: { ja: '雇用主・仲介機関', en: 'employer and intermediaries' },
+  documents: { ja: '書類', en: 'documents' },
+};
+
+/** The worker withdrew consent for some information: to the accepting partner. */
+export const consentRevoked = defineTemplate<{
+  name: string;
+  reference: string;
+  categories: string[];
+  url: string;
+}>({
+  redactAfterSend: false,
+  content: {
+    ja: (d) => ({
+      subject: `【伴走依頼】${d.reference}：共有される情報が変わりました`,
+      greeting: `${d.name} 様`,
+      paragraphs: [
+        `ご本人の意向により、${d.reference} の次の情報は今後表示されません：${d.categories.map((c) => CATEGORY_LABELS[c]?.ja ?? c).join('、')}。`,
+        'お手元に控えがある場合は、適切に廃棄してください。',
+      ],
+      action: { label: '依頼を開く', url: d.url },
+    }),
+    en: (d) => ({
+      subject: `[Accompaniment request] ${d.reference}: what is shared with you changed`,
+      greeting: `Dear ${d.name},`,
+      paragraphs: [
+        `At the worker's request, the following information of ${d.reference} is no longer shown: ${d.categories.map((c) => CATEGORY_LABELS[c]?.en ?? c).join(', ')}.`,
+        'If you kept a copy, please dispose of it appropriately.',
+      ],
+      action: { label: 'Open the request', url: d.url },
+    }),
+  },
+});

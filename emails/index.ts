@@ -1,6 +1,7 @@
 import type { Locale } from '../db/schema';
 import {
   cascadeEnded,
+  consentRevoked,
   emergencyUnanswered,
   offerAccepted,
   offerReceived,
@@ -31,6 +32,7 @@ export const templates = {
   request_completed: requestCompleted,
   cascade_ended: cascadeEnded,
   checkin_overdue: checkinOverdue,
+  consent_revoked: consentRevoked,
 };
 
 export type TemplateName = keyof typeof templates;

@@ -44,7 +44,7 @@ export default function PartnerHome() {
                   {tr(`dispatch.urgencies.${o.urgency}`)}
                 </span>
               </h3>
-              <p className="pre-line">{o.summary}</p>
+              <p className="pre-line">{o.summary ?? t('consent.notShared')}</p>
               <p className="muted">
                 {formatDateTime(o.window_start, locale)} · {Number(o.distance_km)} km
                 {o.estimated_fee !== null ? ` · ¥${o.estimated_fee.toLocaleString('ja-JP')}` : ''}

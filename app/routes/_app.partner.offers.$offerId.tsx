@@ -110,7 +110,7 @@ export default function OfferPage() {
             {o.interpreter_needed ? ` · ${t('dispatch.interpreterNeeded')}` : ''}
           </dd>
           <dt>{t('dispatch.summary')}</dt>
-          <dd className="pre-line">{o.summary}</dd>
+          <dd className="pre-line">{o.summary ?? t('consent.notShared')}</dd>
           <dt>{t('dispatch.distanceLabel')}</dt>
           <dd>
             {Number(o.distance_km)} km

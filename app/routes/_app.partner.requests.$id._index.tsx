@@ -16,6 +16,7 @@ import { audit } from '~/modules/audit/audit.server';
 import { requireRole } from '~/modules/auth/auth.server';
 import { DomainError } from '~/modules/errors';
 import { tokyoToday } from '~/modules/partners/partners.server';
+import { listAdverseParties } from '~/modules/dispatch/parties.server';
 import { getCheckin, tapCheckin } from '~/modules/visits/checkin.server';
 import { completeSchema, stayEndSchema, stayStartSchema } from '~/modules/visits/visit-schema';
 import {
@@ -45,11 +46,13 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
     subjectId: r.id,
     ip: context.clientIp,
   });
-  const [visits, stays, shelters, checkin] = await Promise.all([
+  const [visits, stays, shelters, checkin, parties] = await Promise.all([
     listVisits(db, r.id),
     listStays(db, r.id),
     ownShelters(db, me.partnerId!),
     getCheckin(db, r.id),
+    // Adverse parties only when the worker's consent covers them.
+    r.adverse_parties_shared ? listAdverseParties(db, r.id) : Promise.resolve([]),
   ]);
   return {
     request: r,
@@ -57,6 +60,7 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
     stays,
     shelters,
     checkin: checkin && { arrived_at: checkin.arrived_at, finished_at: checkin.finished_at },
+    parties: parties.map((p) => ({ id: p.id, kind: p.kind, name: p.name })),
     today: tokyoToday(),
   };
 }
@@ -119,7 +123,15 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
 }
 
 export default function PartnerCase() {
-  const { request: r, visits, stays, shelters, checkin, today } = useLoaderData<typeof loader>();
+  const {
+    request: r,
+    visits,
+    stays,
+    shelters,
+    checkin,
+    parties,
+    today,
+  } = useLoaderData<typeof loader>();
   const reply = useActionData<typeof action>();
   const [params] = useSearchParams();
   const { t, i18n } = useTranslation();
@@ -198,9 +210,35 @@ export default function PartnerCase() {
             {r.interpreter_needed ? ` · ${t('dispatch.interpreterNeeded')}` : ''}
           </dd>
           <dt>{t('dispatch.summary')}</dt>
-          <dd className="pre-line">{r.summary}</dd>
+          <dd className="pre-line">{r.summary ?? t('consent.notShared')}</dd>
           <dt>{t('dispatch.details')}</dt>
-          <dd className="pre-line">{r.details || '—'}</dd>
+          <dd className="pre-line">
+            {r.details === null ? t('consent.notShared') : r.details || '—'}
+          </dd>
+          {r.health_details ? (
+            <>
+              <dt>{t('dispatch.healthDetails')}</dt>
+              <dd className="pre-line">{r.health_details}</dd>
+            </>
+          ) : null}
+          {r.residence_details ? (
+            <>
+              <dt>{t('dispatch.residenceDetails')}</dt>
+              <dd className="pre-line">{r.residence_details}</dd>
+            </>
+          ) : null}
+          {parties.length ? (
+            <>
+              <dt>{t('parties.adverseTitle')}</dt>
+              <dd>
+                {parties.map((p) => (
+                  <div key={p.id}>
+                    {tr(`parties.kinds.${p.kind}`)}: {p.name}
+                  </div>
+                ))}
+              </dd>
+            </>
+          ) : null}
           <dt>{t('visits.counselor')}</dt>
           <dd>
             {r.counselor_name} · <a href={`mailto:${r.counselor_email}`}>{r.counselor_email}</a>

@@ -40,6 +40,15 @@ import {
 import { VisitTable } from '~/components/visit-table';
 import { getCascade, setCascadeStatus, startCascade } from '~/modules/dispatch/cascade.server';
 import { ADVERSE_KINDS, adversePartySchema } from '~/modules/dispatch/parties';
+import {
+  CONSENT_CATEGORIES,
+  CONSENT_METHODS,
+  CONSENT_RECIPIENTS,
+  grantSchema,
+  revokeSchema,
+} from '~/modules/dispatch/consent';
+import { grantConsent, listConsent, revokeConsent } from '~/modules/dispatch/consent.server';
+import { LANGUAGES } from '~/modules/partners/codes';
 import { getEnv } from '~/lib/env.server';
 import {
   addAdverseParty,
@@ -83,6 +92,7 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
     parties,
     cascade,
     checkin,
+    consent,
   ] = await Promise.all([
     criteria ? findCandidates(db, criteria, 20) : Promise.resolve([]),
     criteria ? explainExclusions(db, criteria, { withinKm: 80, limit: 30 }) : Promise.resolve([]),
@@ -94,6 +104,7 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
     listAdverseParties(db, r.id),
     getCascade(db, r.id),
     getCheckin(db, r.id),
+    listConsent(db, r.id),
   ]);
   return {
     request: r,
@@ -108,6 +119,7 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
     parties,
     cascade,
     checkin,
+    consent,
     defaultK: getEnv().CASCADE_K,
   };
 }
@@ -135,6 +147,23 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
         message: { n: partnerIds.data.length, respondBy: respondBy.toISOString() },
         error: null,
       };
+    }
+    if (intent === 'grantConsent' || intent === 'revokeConsent') {
+      const parsed = parseWithZod(form, {
+        schema: intent === 'grantConsent' ? grantSchema : revokeSchema,
+      });
+      if (parsed.status !== 'success') {
+        const first = Object.values(parsed.error ?? {}).find((v) => v?.length)?.[0];
+        return data({ intent, message: null, error: first ?? 'errors.badRequest' }, 400);
+      }
+      await db
+        .transaction()
+        .execute((tx) =>
+          intent === 'grantConsent'
+            ? grantConsent(tx, id, parsed.value as never, actor)
+            : revokeConsent(tx, id, (parsed.value as { categories: never[] }).categories, actor),
+        );
+      return { intent, message: null, error: null };
     }
     if (intent === 'cascadeStart') {
       const k = z.coerce.number().int().min(1).max(10).safeParse(form.get('k'));
@@ -209,6 +238,7 @@ export default function RequestPage() {
     parties,
     cascade,
     checkin,
+    consent,
     defaultK,
   } = useLoaderData<typeof loader>();
   const actionData = useActionData<typeof action>();
@@ -257,6 +287,12 @@ export default function RequestPage() {
       {actionData?.intent === 'cancel' && !actionData.error ? (
         <Notice kind="success">{t('dispatch.cancelled')}</Notice>
       ) : null}
+      {actionData?.intent === 'grantConsent' && !actionData.error ? (
+        <Notice kind="success">{t('consent.granted')}</Notice>
+      ) : null}
+      {actionData?.intent === 'revokeConsent' && !actionData.error ? (
+        <Notice kind="success">{t('consent.revoked')}</Notice>
+      ) : null}
       {actionData?.intent === 'addParty' && !actionData.error ? (
         <Notice kind="success">{t('parties.added')}</Notice>
       ) : null}
@@ -296,6 +332,18 @@ export default function RequestPage() {
             <dd className="pre-line">{r.summary}</dd>
             <dt>{t('dispatch.details')}</dt>
             <dd className="pre-line">{r.details || '—'}</dd>
+            {r.health_details ? (
+              <>
+                <dt>{t('dispatch.healthDetails')}</dt>
+                <dd className="pre-line">{r.health_details}</dd>
+              </>
+            ) : null}
+            {r.residence_details ? (
+              <>
+                <dt>{t('dispatch.residenceDetails')}</dt>
+                <dd className="pre-line">{r.residence_details}</dd>
+              </>
+            ) : null}
             {r.accepted_partner_name ? (
               <>
                 <dt>{t('dispatch.acceptedBy')}</dt>
@@ -329,16 +377,132 @@ export default function RequestPage() {
               </>
             ) : null}
           </dl>
-          {!r.consent_at && open ? (
-            <Form method="post">
-              <Notice kind="info">{t('dispatch.consentHint')}</Notice>
-              <SubmitButton intent="consent" className="button">
-                {t('dispatch.recordConsent')}
-              </SubmitButton>
-            </Form>
-          ) : null}
         </section>
       </div>
+
+      <section className="section card" aria-labelledby="consent-h">
+        <h2 id="consent-h">{t('consent.title')}</h2>
+        <p className="hint">{t('consent.hint')}</p>
+        {consent.length === 0 ? (
+          <p className="empty">{t('consent.none')}</p>
+        ) : (
+          <div className="table-wrap">
+            <table className="stack-on-phone">
+              <thead>
+                <tr>
+                  <th scope="col">{t('consent.category')}</th>
+                  <th scope="col">{t('consent.recipient')}</th>
+                  <th scope="col">{t('consent.method')}</th>
+                  <th scope="col">{t('consent.recordedAt')}</th>
+                  <th scope="col">{t('consent.revokedAt')}</th>
+                </tr>
+              </thead>
+              <tbody>
+                {consent.map((g) => (
+                  <tr key={g.id} className={g.revoked_at ? 'muted' : undefined}>
+                    <td data-label={t('consent.category')}>
+                      {tr(`consent.categories.${g.category}`)}
+                    </td>
+                    <td data-label={t('consent.recipient')}>
+                      {tr(`consent.recipients.${g.recipient}`)}
+                    </td>
+                    <td data-label={t('consent.method')}>
+                      {tr(`consent.methods.${g.method}`)} · {tr(`languages.${g.language}`)}
+                    </td>
+                    <td data-label={t('consent.recordedAt')}>
+                      {formatDateTime(g.recorded_at, locale)} · {g.recorded_by_name ?? ''}
+                    </td>
+                    <td data-label={t('consent.revokedAt')}>
+                      {g.revoked_at ? formatDateTime(g.revoked_at, locale) : t('consent.active')}
+                    </td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </div>
+        )}
+        {open ? (
+          <div className="cards">
+            <Form method="post" className="form-section" aria-label={t('consent.grant')}>
+              <fieldset className="fieldset">
+                <legend>{t('consent.category')}</legend>
+                {CONSENT_CATEGORIES.map((c) => (
+                  <label key={c} className="check">
+                    <input
+                      type="checkbox"
+                      name="categories"
+                      value={c}
+                      defaultChecked={c === 'summary' || c === 'contact'}
+                    />
+                    {tr(`consent.categories.${c}`)}
+                  </label>
+                ))}
+              </fieldset>
+              <fieldset className="fieldset">
+                <legend>{t('consent.recipient')}</legend>
+                {CONSENT_RECIPIENTS.map((c) => (
+                  <label key={c} className="check">
+                    <input
+                      type="checkbox"
+                      name="recipients"
+                      value={c}
+                      defaultChecked={c === 'accepting_partner'}
+                    />
+                    {tr(`consent.recipients.${c}`)}
+                  </label>
+                ))}
+              </fieldset>
+              <div className="form-grid">
+                <div className="field">
+                  <label htmlFor="consent-method">{t('consent.method')}</label>
+                  <select id="consent-method" name="method" defaultValue="verbal">
+                    {CONSENT_METHODS.map((m) => (
+                      <option key={m} value={m}>
+                        {tr(`consent.methods.${m}`)}
+                      </option>
+                    ))}
+                  </select>
+                </div>
+                <div className="field">
+                  <label htmlFor="consent-language">{t('consent.language')}</label>
+                  <select id="consent-language" name="language" defaultValue={r.worker_language}>
+                    {LANGUAGES.map((l) => (
+                      <option key={l} value={l}>
+                        {tr(`languages.${l}`)}
+                      </option>
+                    ))}
+                  </select>
+                </div>
+              </div>
+              <SubmitButton intent="grantConsent" className="button primary">
+                {t('consent.grant')}
+              </SubmitButton>
+            </Form>
+            {consent.some((g) => !g.revoked_at) ? (
+              <Form method="post" className="form-section" aria-label={t('consent.revoke')}>
+                <fieldset className="fieldset">
+                  <legend>{t('consent.category')}</legend>
+                  {CONSENT_CATEGORIES.filter((c) =>
+                    consent.some((g) => g.category === c && !g.revoked_at),
+                  ).map((c) => (
+                    <label key={c} className="check">
+                      <input type="checkbox" name="categories" value={c} />
+                      {tr(`consent.categories.${c}`)}
+                    </label>
+                  ))}
+                </fieldset>
+                <SubmitButton
+                  intent="revokeConsent"
+                  className="button danger"
+                  confirm={t('consent.revokeConfirm')}
+                >
+                  {t('consent.revoke')}
+                </SubmitButton>
+              </Form>
+            ) : null}
+          </div>
+        ) : null}
+      </section>
 
       <section className="section card" aria-labelledby="parties">
         <h2 id="parties">{t('parties.adverseTitle')}</h2>

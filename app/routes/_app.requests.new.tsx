@@ -184,6 +184,23 @@ export default function NewRequest() {
             <textarea id={fields.details.id} name={fields.details.name} rows={4} />
             <FieldErrors id={fields.details.errorId} errors={fields.details.errors} />
           </div>
+          <div className="field">
+            <label htmlFor={fields.healthDetails.id}>{t('dispatch.healthDetails')}</label>
+            <textarea id={fields.healthDetails.id} name={fields.healthDetails.name} rows={2} />
+            <FieldErrors id={fields.healthDetails.errorId} errors={fields.healthDetails.errors} />
+          </div>
+          <div className="field">
+            <label htmlFor={fields.residenceDetails.id}>{t('dispatch.residenceDetails')}</label>
+            <textarea
+              id={fields.residenceDetails.id}
+              name={fields.residenceDetails.name}
+              rows={2}
+            />
+            <FieldErrors
+              id={fields.residenceDetails.errorId}
+              errors={fields.residenceDetails.errors}
+            />
+          </div>
           <label className="check">
             <input
               {...getInputProps(fields.consent, { type: 'checkbox' })}

@@ -27,6 +27,7 @@ describe('email templates', () => {
           reason: 'R',
           visitDate: { ja: 'j', en: 'e' },
           deadline: false,
+          categories: ['health'],
           escalated: false,
           arrival: true,
           partnerPhone: '096-000-0000',

@@ -5,6 +5,7 @@ import { appUrl, getEnv } from '~/lib/env.server';
 import { audit } from '~/modules/audit/audit.server';
 import { DomainError } from '~/modules/errors';
 import { enqueueEmail } from '~/modules/mail/mail.server';
+import { hasDispatchConsent } from './consent.server';
 import { findCandidates } from './matching.server';
 import { getMatchCriteria, recordEvent, sendOffers } from './requests.server';
 
@@ -24,7 +25,8 @@ export async function startCascade(tx: Tx, requestId: string, k: number, actor: 
     .forUpdate()
     .executeTakeFirst();
   if (!r) throw new DomainError('errors.notFound');
-  if (!r.consent_at) throw new DomainError('dispatch.consentRequired', 'consent');
+  if (!(await hasDispatchConsent(tx, requestId)))
+    throw new DomainError('dispatch.consentRequired', 'consent');
   if (!DISPATCHABLE.includes(r.status)) throw new DomainError('dispatch.notDispatchable');
   await tx
     .insertInto('offer_cascade')

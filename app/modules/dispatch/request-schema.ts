@@ -54,6 +54,16 @@ export const requestSchema = z
       .max(5000, 'errors.tooLong')
       .optional()
       .transform((v) => v ?? ''),
+    healthDetails: z
+      .string()
+      .max(5000, 'errors.tooLong')
+      .optional()
+      .transform((v) => v ?? ''),
+    residenceDetails: z
+      .string()
+      .max(5000, 'errors.tooLong')
+      .optional()
+      .transform((v) => v ?? ''),
     consent: z.boolean().default(false),
   })
   .superRefine((v, ctx) => {

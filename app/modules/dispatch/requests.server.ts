@@ -10,6 +10,9 @@ import { isUuid, tokyoToday, type Viewer } from '~/modules/partners/partners.ser
 import { RESPOND_WITHIN_HOURS, type Category, type UrgencyCode } from './codes';
 import { findCandidates, type MatchCriteria } from './matching.server';
 import type { RequestInput } from './request-schema';
+import { recordEvent } from './events.server';
+import { DEFAULT_CONSENT } from './consent';
+import { grantConsent, hasDispatchConsent, sharedWithPartner } from './consent.server';
 
 type Actor = { userId: string; ip?: string | null };
 
@@ -36,25 +39,7 @@ export const OPEN_STATUSES: RequestStatus[] = [
   'in_progress',
 ];
 
-/** Every transition writes one event, in the transition's own transaction. */
-export async function recordEvent(
-  tx: Tx,
-  requestId: string,
-  type: string,
-  actor: { userId: string | null; partnerId?: string | null },
-  detail: Record<string, unknown> = {},
-) {
-  await tx
-    .insertInto('request_event')
-    .values({
-      request_id: requestId,
-      type,
-      actor_user_id: actor.userId,
-      partner_id: actor.partnerId ?? null,
-      detail: JSON.stringify(detail),
-    })
-    .execute();
-}
+export { recordEvent } from './events.server';
 
 /** REQ-<fiscal year>-<6 digits>, gap-free per fiscal year (the counter row is locked by the upsert). */
 async function nextReference(tx: Tx): Promise<string> {
@@ -99,8 +84,8 @@ export async function createRequest(tx: Tx, input: RequestInput, actor: Actor) {
       window_end: input.windowEnd,
       summary: input.summary,
       details: input.details,
-      consent_at: input.consent ? sql`now()` : null,
-      consent_recorded_by: input.consent ? actor.userId : null,
+      health_details: input.healthDetails,
+      residence_details: input.residenceDetails,
     })
     .returning('id')
     .executeTakeFirstOrThrow();
@@ -111,21 +96,35 @@ export async function createRequest(tx: Tx, input: RequestInput, actor: Actor) {
     { userId: actor.userId },
     { reference, urgency: input.urgency },
   );
-  if (input.consent) await recordEvent(tx, id, 'consent_recorded', { userId: actor.userId });
+  if (input.consent) await recordConsent(tx, id, actor, input.workerLanguage);
   return { id, reference };
 }
 
-/** The counselor confirms the worker agreed to share the case with a partner. */
-export async function recordConsent(tx: Tx, requestId: string, actor: Actor) {
+/**
+ * The counselor confirms the worker agreed to share the case with the partner that accepts:
+ * the default scope (summary and contact details), given verbally, in the worker's language.
+ * Finer choices and revocation: consent.server.ts.
+ */
+export async function recordConsent(tx: Tx, requestId: string, actor: Actor, language?: string) {
+  if (await hasDispatchConsent(tx, requestId)) return;
   const r = await tx
-    .updateTable('accompaniment_request')
-    .set({ consent_at: sql`now()`, consent_recorded_by: actor.userId, updated_at: sql`now()` })
+    .selectFrom('accompaniment_request')
+    .select('worker_language')
     .where('id', '=', requestId)
-    .where('consent_at', 'is', null)
     .where('status', 'in', OPEN_STATUSES)
-    .returning('id')
     .executeTakeFirst();
-  if (r) await recordEvent(tx, requestId, 'consent_recorded', { userId: actor.userId });
+  if (!r) return;
+  await grantConsent(
+    tx,
+    requestId,
+    {
+      categories: DEFAULT_CONSENT,
+      recipients: ['accepting_partner'],
+      method: 'verbal',
+      language: (language ?? r.worker_language) as never,
+    },
+    actor,
+  );
 }
 
 const criteriaOf = (r: {
@@ -228,7 +227,8 @@ export async function sendOffers(
     .forUpdate('r')
     .executeTakeFirst();
   if (!r) throw new DomainError('errors.notFound');
-  if (!r.consent_at) throw new DomainError('dispatch.consentRequired', 'consent');
+  if (!(await hasDispatchConsent(tx, requestId)))
+    throw new DomainError('dispatch.consentRequired', 'consent');
   if (!['draft', 'offered', 'needs_dispatch'].includes(r.status))
     throw new DomainError('dispatch.notDispatchable');
   const unique = [...new Set(partnerIds)];
@@ -653,13 +653,29 @@ export async function getRequestForViewer(q: Queryable, id: string, viewer: View
       .where('partner_id', '=', viewer.partnerId!)
       .executeTakeFirst();
     if (!offered) return null;
+    // Staff-only route today; kept safe for any partner use: only what consent shares.
+    const shared = await q
+      .selectFrom('accompaniment_request as r')
+      .select([
+        sharedWithPartner('summary').as('summary'),
+        sharedWithPartner('contact').as('contact'),
+        sharedWithPartner('health').as('health'),
+        sharedWithPartner('residence').as('residence'),
+      ])
+      .where('r.id', '=', id)
+      .executeTakeFirstOrThrow();
     const mine = r.accepted_partner_id === viewer.partnerId;
     return {
       ...r,
       case_code: '',
+      summary: shared.summary ? r.summary : '',
       lat: mine ? r.lat : null,
       lng: mine ? r.lng : null,
-      details: mine ? r.details : null,
+      details: mine && shared.contact ? r.details : null,
+      health_details: mine && shared.health ? r.health_details : '',
+      residence_details: mine && shared.residence ? r.residence_details : '',
+      closing_note: '',
+      completion_report: '',
     };
   }
   return r;
@@ -758,7 +774,9 @@ export async function partnerInbox(q: Queryable, partnerId: string) {
       'o.sent_at',
       'r.id as request_id',
       'r.reference',
-      'r.summary',
+      sql<string | null>`case when ${sharedWithPartner('summary')} then r.summary end`.as(
+        'summary',
+      ),
       'r.category',
       'r.urgency',
       'r.window_start',
@@ -790,7 +808,9 @@ export async function getOfferForPartner(q: Queryable, offerId: string, partnerI
         'o.reason',
         'r.id as request_id',
         'r.reference',
-        'r.summary',
+        sql<string | null>`case when ${sharedWithPartner('summary')} then r.summary end`.as(
+          'summary',
+        ),
         'r.category',
         'r.urgency',
         'r.worker_language',
@@ -802,9 +822,8 @@ export async function getOfferForPartner(q: Queryable, offerId: string, partnerI
         'r.accepted_partner_id',
         'm.name as municipality_name',
         // Details and the exact place only for the partner that accepted.
-        sql<string | null>`case when r.accepted_partner_id = ${partnerId} then r.details end`.as(
-          'details',
-        ),
+        sql<string | null>`case when r.accepted_partner_id = ${partnerId}
+          and ${sharedWithPartner('contact')} then r.details end`.as('details'),
         sql<number | null>`case when r.accepted_partner_id = ${partnerId} then r.lat end`.as('lat'),
         sql<number | null>`case when r.accepted_partner_id = ${partnerId} then r.lng end`.as('lng'),
       ])

@@ -4,6 +4,7 @@ import { db, type Queryable, type Tx } from '~/lib/db.server';
 import { appUrl } from '~/lib/env.server';
 import { formatDate } from '~/lib/format';
 import { audit } from '~/modules/audit/audit.server';
+import { sharedWithPartner } from '~/modules/dispatch/consent.server';
 import { recordEvent } from '~/modules/dispatch/requests.server';
 import { DomainError } from '~/modules/errors';
 import { storeUpload } from '~/modules/files/files.server';
@@ -509,8 +510,22 @@ export async function getCaseForPartner(q: Queryable, requestId: string, partner
         'r.shelter_guest',
         'r.window_start',
         'r.window_end',
-        'r.summary',
-        'r.details',
+        // Only what the worker's consent shares with the accepting partner, at this moment.
+        sql<string | null>`case when ${sharedWithPartner('summary')} then r.summary end`.as(
+          'summary',
+        ),
+        sql<string | null>`case when ${sharedWithPartner('contact')} then r.details end`.as(
+          'details',
+        ),
+        sql<string | null>`case when ${sharedWithPartner('health')} then r.health_details end`.as(
+          'health_details',
+        ),
+        sql<
+          string | null
+        >`case when ${sharedWithPartner('residence')} then r.residence_details end`.as(
+          'residence_details',
+        ),
+        sharedWithPartner('adverse_parties').as('adverse_parties_shared'),
         'r.lat',
         'r.lng',
         'r.completion_report',
