@@ -14,6 +14,8 @@ import {
   sendOffers,
 } from '~/modules/dispatch/requests.server';
 import { storeUpload } from '~/modules/files/files.server';
+import { adversePartySchema } from '~/modules/dispatch/parties';
+import { addAdverseParty } from '~/modules/dispatch/parties.server';
 import { partnerSchema } from '~/modules/partners/partner-schema';
 import { createPartner, tokyoToday } from '~/modules/partners/partners.server';
 import { visitSchema } from '~/modules/visits/visit-schema';
@@ -539,6 +541,18 @@ describe('completion, closing and retention', () => {
 
   it('the retention purge removes the confidential text of old closed cases and keeps the payment facts', async () => {
     const old = await acceptedRequest(a);
+    await tx((t) =>
+      addAdverseParty(
+        t,
+        old.id,
+        adversePartySchema.parse({
+          kind: 'employer',
+          name: '株式会社 秘密工業',
+          corporateNumber: '1180301018771',
+        }),
+        { userId: counselor.id },
+      ),
+    );
     const recent = await acceptedRequest(a);
     const ids: string[] = [];
     for (const r of [old, recent]) {
@@ -575,6 +589,13 @@ describe('completion, closing and retention', () => {
     );
 
     expect(await purgeExpiredCaseText(3)).toBe(1);
+    expect(
+      await db
+        .selectFrom('request_adverse_party')
+        .select(['kind', 'name', 'corporate_number'])
+        .where('request_id', '=', old.id)
+        .execute(),
+    ).toEqual([{ kind: 'employer', name: '—', corporate_number: null }]);
     const [req, keep] = await Promise.all(
       [old.id, recent.id].map((id) =>
         db

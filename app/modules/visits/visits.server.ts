@@ -761,6 +761,12 @@ export async function purgeExpiredCaseText(
           .where('purged_at', 'is', null)
           .returning('id')
           .execute();
+        // The employer and intermediaries are identifying: their kinds stay, names go.
+        await tx
+          .updateTable('request_adverse_party')
+          .set({ name: '—', corporate_number: null, name_key: '' })
+          .where('request_id', '=', id)
+          .execute();
         // Free text typed into cancellations and declines goes too; reason codes stay.
         await sql`update request_event set detail = detail - 'reason' where request_id = ${id}`.execute(
           tx,
