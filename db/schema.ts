@@ -53,6 +53,8 @@ export interface PartnerTable {
   account_number: string | null;
   account_holder_kana: string | null;
   withholding_tax: Generated<boolean>;
+  /** 'YYYY-MM-DD': trained until then (every required module attended within the validity) */
+  trained_until: string | null;
   match_key: string | null;
   version: Generated<number>;
   created_at: GeneratedTimestamp;
@@ -294,6 +296,7 @@ export interface AccompanimentRequestTable {
   purged_at: Timestamp | null;
   health_details: Generated<string>;
   residence_details: Generated<string>;
+  require_trained: Generated<boolean>;
   created_at: GeneratedTimestamp;
   updated_at: GeneratedTimestamp;
 }
@@ -438,6 +441,48 @@ export interface ConsentGrantTable {
   revoked_by: string | null;
 }
 
+export interface CurriculumModuleTable {
+  code: string;
+  name_ja: string;
+  name_en: string;
+  required: Generated<boolean>;
+  sort: Generated<number>;
+}
+
+export type TrainingStatus = 'scheduled' | 'cancelled' | 'held';
+
+export interface TrainingSessionTable {
+  id: Generated<string>;
+  title: string;
+  starts_at: Timestamp;
+  ends_at: Timestamp;
+  venue: Generated<string>;
+  online_url: Generated<string>;
+  capacity: number;
+  instructor: Generated<string>;
+  registration_deadline: Timestamp;
+  status: Generated<TrainingStatus>;
+  created_by: string | null;
+  created_at: GeneratedTimestamp;
+  updated_at: GeneratedTimestamp;
+}
+
+export interface TrainingSessionModuleTable {
+  session_id: string;
+  module_code: string;
+}
+
+export interface TrainingRegistrationTable {
+  id: Generated<string>;
+  session_id: string;
+  user_id: string;
+  partner_id: string;
+  status: 'registered' | 'waitlisted' | 'cancelled';
+  attendance: 'attended' | 'absent' | 'excused' | null;
+  registered_at: GeneratedTimestamp;
+  updated_at: GeneratedTimestamp;
+}
+
 export interface Database {
   partner: PartnerTable;
   prefecture: PrefectureTable;
@@ -457,6 +502,10 @@ export interface Database {
   offer_cascade: OfferCascadeTable;
   accompaniment_checkin: AccompanimentCheckinTable;
   consent_grant: ConsentGrantTable;
+  curriculum_module: CurriculumModuleTable;
+  training_session: TrainingSessionTable;
+  training_session_module: TrainingSessionModuleTable;
+  training_registration: TrainingRegistrationTable;
   app_user: AppUserTable;
   user_session: UserSessionTable;
   user_token: UserTokenTable;

@@ -14,6 +14,7 @@ import { type EmailTemplate, renderEmail, type RenderedEmail } from './layout';
 import mouExpiry from './mou-expiry';
 import passwordChanged from './password-changed';
 import passwordReset from './password-reset';
+import { trainingCancelled, trainingPromoted } from './training';
 import { checkinOverdue, requestCompleted, visitReturned } from './visits';
 
 /** Every email the platform sends. Add a template here and its data type follows. */
@@ -33,6 +34,8 @@ export const templates = {
   cascade_ended: cascadeEnded,
   checkin_overdue: checkinOverdue,
   consent_revoked: consentRevoked,
+  training_promoted: trainingPromoted,
+  training_cancelled: trainingCancelled,
 };
 
 export type TemplateName = keyof typeof templates;

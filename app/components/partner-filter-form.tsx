@@ -11,6 +11,7 @@ export interface FilterValues {
   language?: string;
   specialty?: string;
   mou?: string;
+  trained?: string;
 }
 
 /** The registry filters, shared by the list and the map (GET form: links stay shareable). */
@@ -93,6 +94,10 @@ export function PartnerFilterForm({
           { value: 'active', label: t('partners.mouActive') },
           { value: 'none', label: t('partners.mouNone') },
           { value: 'expiring', label: t('partners.mouExpiring') },
+        ])}
+        {select('trained', t('training.trainedState'), [
+          { value: 'yes', label: t('training.trained') },
+          { value: 'no', label: t('training.untrained') },
         ])}
         {children}
       </div>

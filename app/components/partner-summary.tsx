@@ -5,6 +5,7 @@ export interface PartnerSummaryData {
   kind: string;
   name_kana: string;
   status: string;
+  trained_until?: string | null;
   network_member: boolean;
   public_listing: boolean;
   prefecture_name: string | null;
@@ -52,6 +53,12 @@ export function PartnerSummary({ p }: { p: PartnerSummaryData }) {
             <span className={`status status-${p.status}`}>
               {label(t, `partnerStatuses.${p.status}`)}
             </span>
+          </dd>
+          <dt>{t('training.trainedState')}</dt>
+          <dd>
+            {p.trained_until
+              ? t('training.trainedUntil', { date: p.trained_until })
+              : t('training.notTrained')}
           </dd>
           <dt>{t('partners.municipality')}</dt>
           <dd>

@@ -43,6 +43,8 @@ const envSchema = z.object({
    * counselor is alerted, and before the secretariat is. */
   CHECKIN_ALERT_MINUTES: z.coerce.number().int().min(1).max(1440).default(30),
   CHECKIN_ESCALATE_MINUTES: z.coerce.number().int().min(1).max(2880).default(60),
+  /** Years an attended training module counts towards the trained status. */
+  TRAINING_VALIDITY_YEARS: z.coerce.number().int().min(1).max(20).default(3),
   /** Test hook: hold each cascade step's transaction open this long (crash tests). */
   CASCADE_STEP_DELAY_MS: z.coerce.number().int().min(0).max(60_000).default(0),
   /** Seed demo data into an empty database on start (default: on, except in production). */

@@ -5,6 +5,7 @@ import { pruneAuthRecords } from '~/modules/auth/maintenance.server';
 import { advanceCascade, sweepCascades } from '~/modules/dispatch/cascade.server';
 import { CASCADE_STEP_TASK, expireOffers } from '~/modules/dispatch/requests.server';
 import { sendMouExpiryReminders } from '~/modules/partners/mous.server';
+import { recomputeAllTrained } from '~/modules/training/training.server';
 import { watchCheckins } from '~/modules/visits/checkin.server';
 import { purgeExpiredCaseText } from '~/modules/visits/visits.server';
 import { getEnv } from './env.server';
@@ -43,6 +44,9 @@ export const taskList: TaskList = {
     const sent = await watchCheckins();
     if (sent.length) helpers.logger.info(`check-in alerts: ${sent.length}`);
   },
+  recompute_trained: async () => {
+    await recomputeAllTrained();
+  },
   purge_case_text: async (_payload, helpers) => {
     const n = await purgeExpiredCaseText(getEnv().CASE_RETENTION_YEARS);
     if (n) helpers.logger.info(`case text purged after retention: ${n} requests`);
@@ -60,6 +64,8 @@ const crontab = [
   // Accompaniers who have not checked in or out in time.
   '* * * * * checkin_watch',
   '0 23 * * * mou_expiry_reminders ?fill=1d',
+  // Trained statuses follow the validity period (and any change of the required modules).
+  '15 15 * * * recompute_trained ?fill=1d',
   // Confidential text of cases closed beyond the retention period, nightly at 3:30 JST.
   '30 18 * * * purge_case_text ?fill=1d',
 ].join('\n');

@@ -7,7 +7,7 @@ import { db } from '~/lib/db.server';
 import { formatDate } from '~/lib/format';
 import { requireRole } from '~/modules/auth/auth.server';
 import { parsePartnerFilters } from '~/modules/partners/filters';
-import { listPartners, listPrefectures } from '~/modules/partners/partners.server';
+import { listPartners, listPrefectures, tokyoToday } from '~/modules/partners/partners.server';
 
 export const meta: MetaFunction = () => [{ title: 'パートナー / Partners' }];
 
@@ -29,11 +29,12 @@ export async function loader({ request }: LoaderFunctionArgs) {
     filters: f,
     prefectures,
     canEdit: user.role === 'secretariat',
+    today: tokyoToday(),
   };
 }
 
 export default function PartnerList() {
-  const { rows, total, page, pageSize, filters, prefectures, canEdit } =
+  const { rows, total, page, pageSize, filters, prefectures, canEdit, today } =
     useLoaderData<typeof loader>();
   const { t, i18n } = useTranslation();
   const locale = i18n.language === 'en' ? 'en' : 'ja';
@@ -114,6 +115,11 @@ export default function PartnerList() {
                         ? t('partners.mouUntil', { date: formatDate(p.mou_until, locale) })
                         : t('partners.mouOpenEnded')
                       : t('partners.noMou')}
+                    {p.trained_until && p.trained_until >= today ? (
+                      <div className="muted">
+                        {t('training.trainedUntil', { date: formatDate(p.trained_until, locale) })}
+                      </div>
+                    ) : null}
                   </td>
                   <td>
                     <span className={`status status-${p.status}`}>

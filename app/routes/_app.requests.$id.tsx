@@ -36,7 +36,9 @@ import {
   requestOffers,
   requestTimeline,
   sendOffers,
+  setRequireTrained,
 } from '~/modules/dispatch/requests.server';
+import { trainingsExist } from '~/modules/training/training.server';
 import { VisitTable } from '~/components/visit-table';
 import { getCascade, setCascadeStatus, startCascade } from '~/modules/dispatch/cascade.server';
 import { ADVERSE_KINDS, adversePartySchema } from '~/modules/dispatch/parties';
@@ -93,6 +95,7 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
     cascade,
     checkin,
     consent,
+    anyTrained,
   ] = await Promise.all([
     criteria ? findCandidates(db, criteria, 20) : Promise.resolve([]),
     criteria ? explainExclusions(db, criteria, { withinKm: 80, limit: 30 }) : Promise.resolve([]),
@@ -105,6 +108,7 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
     getCascade(db, r.id),
     getCheckin(db, r.id),
     listConsent(db, r.id),
+    trainingsExist(db),
   ]);
   return {
     request: r,
@@ -120,6 +124,7 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
     cascade,
     checkin,
     consent,
+    anyTrained,
     defaultK: getEnv().CASCADE_K,
   };
 }
@@ -163,6 +168,12 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
             ? grantConsent(tx, id, parsed.value as never, actor)
             : revokeConsent(tx, id, (parsed.value as { categories: never[] }).categories, actor),
         );
+      return { intent, message: null, error: null };
+    }
+    if (intent === 'setTrained') {
+      await db
+        .transaction()
+        .execute((tx) => setRequireTrained(tx, id, form.get('requireTrained') === 'on', actor));
       return { intent, message: null, error: null };
     }
     if (intent === 'cascadeStart') {
@@ -239,6 +250,7 @@ export default function RequestPage() {
     cascade,
     checkin,
     consent,
+    anyTrained,
     defaultK,
   } = useLoaderData<typeof loader>();
   const actionData = useActionData<typeof action>();
@@ -572,6 +584,24 @@ export default function RequestPage() {
       {dispatchable && r.consent_at ? (
         <section className="section" aria-labelledby="cands">
           <h2 id="cands">{t('dispatch.candidates')}</h2>
+          {anyTrained ? (
+            <Form method="post" className="action-row">
+              <label className="check">
+                <input
+                  type="checkbox"
+                  name="requireTrained"
+                  value="on"
+                  defaultChecked={r.require_trained}
+                  key={String(r.require_trained)}
+                />
+                {t('training.requireTrained')}
+              </label>
+              <SubmitButton intent="setTrained" className="button small">
+                {t('partners.apply')}
+              </SubmitButton>
+              <span className="hint">{t('training.requireTrainedHint')}</span>
+            </Form>
+          ) : null}
           <div className="card cascade-box" aria-labelledby="cascade-h">
             <h3 id="cascade-h">{t('dispatch.cascadeTitle')}</h3>
             <p className="hint">{t('dispatch.cascadeHint')}</p>

@@ -11,6 +11,7 @@ type NavKey =
   | 'home'
   | 'board'
   | 'visits'
+  | 'trainings'
   | 'partners'
   | 'organisation'
   | 'users'
@@ -27,9 +28,17 @@ export async function loader({ request }: LoaderFunctionArgs) {
       { to: '/visits', key: 'visits' },
       { to: '/partners', key: 'partners' },
     );
-  } else nav.push({ to: '/partner/organisation', key: 'organisation' });
+  } else
+    nav.push(
+      { to: '/partner/organisation', key: 'organisation' },
+      { to: '/partner/trainings', key: 'trainings' },
+    );
   if (user.role === 'secretariat') {
-    nav.push({ to: '/secretariat/users', key: 'users' }, { to: '/secretariat/mail', key: 'mail' });
+    nav.push(
+      { to: '/trainings', key: 'trainings' },
+      { to: '/secretariat/users', key: 'users' },
+      { to: '/secretariat/mail', key: 'mail' },
+    );
     if (!isProduction()) nav.push({ to: '/secretariat/dev-mailbox', key: 'devMailbox' });
   }
   nav.push({ to: '/account', key: 'account' });

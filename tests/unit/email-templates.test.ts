@@ -27,6 +27,8 @@ describe('email templates', () => {
           reason: 'R',
           visitDate: { ja: 'j', en: 'e' },
           deadline: false,
+          title: 'T',
+          when: { ja: 'j', en: 'e' },
           categories: ['health'],
           escalated: false,
           arrival: true,

@@ -47,5 +47,6 @@ export const EXCLUSION_REASONS = [
   'no_shelter_beds',
   'already_offered',
   'conflict_of_interest',
+  'untrained',
 ] as const;
 export type ExclusionReason = (typeof EXCLUSION_REASONS)[number];

@@ -16,6 +16,8 @@ export interface MatchCriteria {
   excludePartnerIds?: string[];
   /** the request whose adverse parties rule out partners tied to them */
   requestId?: string;
+  /** only partners trained on the date (on once anyone has been trained) */
+  requireTrained?: boolean;
 }
 
 export interface Candidate {
@@ -71,6 +73,9 @@ function conditions(c: MatchCriteria) {
             and s.capacity - s.beds_occupied >= ${c.shelterBeds}
             and s.accepts @> array[${c.shelterGuest ?? 'women'}]::text[])`
         : sql<boolean>`false`,
+    untrained: c.requireTrained
+      ? sql<boolean>`(p.trained_until is null or p.trained_until < ${c.date}::date)`
+      : sql<boolean>`false`,
     // ⚑ Conflict of interest: a tie to any adverse party of the request, by corporate number or
     // by normalised name. Ended ties count too: a past adviser of the employer is still tied.
     conflict: c.requestId
@@ -140,7 +145,7 @@ export async function findCandidates(
       and earth_box(${k.here}, ${max_m ?? 0}::float8) @> ll_to_earth(p.lat, p.lng)
       and not ${k.inactive} and not ${k.noMou} and not ${k.outOfRadius} and not ${k.language}
       and not ${k.specialty} and not ${k.atCapacity} and not ${k.noShelterBeds} and not ${k.alreadyOffered}
-      and not ${k.conflict}
+      and not ${k.conflict} and not ${k.untrained}
     order by ll_to_earth(p.lat, p.lng) <-> ${k.here}
     limit ${limit}`.execute(q);
   return rows.rows.map((r) => ({
@@ -183,13 +188,14 @@ export async function explainExclusions(
     no_shelter_beds: boolean;
     already_offered: boolean;
     conflict: boolean;
+    untrained: boolean;
   }>`
     select * from (
       select p.id, p.name, p.lat, p.lng, ${k.distanceM} as distance_m,
         ${k.inactive} as inactive, ${k.noMou} as no_mou, ${k.outOfRadius} as out_of_radius,
         ${k.language} as language, ${k.specialty} as specialty, ${k.atCapacity} as at_capacity,
         ${k.noShelterBeds} as no_shelter_beds, ${k.alreadyOffered} as already_offered,
-        ${k.conflict} as conflict
+        ${k.conflict} as conflict, ${k.untrained} as untrained
       from partner p
       ${activeMouJoin(c.date)}
       where p.lat is not null and p.status <> 'retired'
@@ -198,7 +204,7 @@ export async function explainExclusions(
       limit ${(opts.limit ?? 30) * 4}
     ) x
     where inactive or no_mou or out_of_radius or language or specialty or at_capacity
-      or no_shelter_beds or already_offered or conflict
+      or no_shelter_beds or already_offered or conflict or untrained
     order by distance_m
     limit ${opts.limit ?? 30}`.execute(q);
   const names: [keyof (typeof rows.rows)[number], ExclusionReason][] = [
@@ -210,6 +216,7 @@ export async function explainExclusions(
     ['at_capacity', 'at_capacity'],
     ['no_shelter_beds', 'no_shelter_beds'],
     ['already_offered', 'already_offered'],
+    ['untrained', 'untrained'],
     ['conflict', 'conflict_of_interest'],
   ];
   return rows.rows.map((r) => ({

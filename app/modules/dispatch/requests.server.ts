@@ -11,6 +11,7 @@ import { RESPOND_WITHIN_HOURS, type Category, type UrgencyCode } from './codes';
 import { findCandidates, type MatchCriteria } from './matching.server';
 import type { RequestInput } from './request-schema';
 import { recordEvent } from './events.server';
+import { trainingsExist } from '~/modules/training/training.server';
 import { DEFAULT_CONSENT } from './consent';
 import { grantConsent, hasDispatchConsent, sharedWithPartner } from './consent.server';
 
@@ -159,6 +160,7 @@ export async function getMatchCriteria(q: Queryable, requestId: string) {
       'interpreter_needed',
       'shelter_beds',
       'shelter_guest',
+      'require_trained',
     ])
     .where('id', '=', requestId)
     .executeTakeFirstOrThrow();
@@ -172,6 +174,7 @@ export async function getMatchCriteria(q: Queryable, requestId: string) {
     ...criteriaOf(r),
     excludePartnerIds: offered.map((p) => p.partner_id),
     requestId,
+    requireTrained: r.require_trained && (await trainingsExist(q)),
   };
 }
 
@@ -578,6 +581,19 @@ export async function expireOffers(now: Date = new Date()): Promise<number> {
     });
   }
   return n;
+}
+
+/** The counselor may switch the "trained only" rule off (or on again) for one request. */
+export async function setRequireTrained(tx: Tx, requestId: string, on: boolean, actor: Actor) {
+  const r = await tx
+    .updateTable('accompaniment_request')
+    .set({ require_trained: on, updated_at: sql`now()` })
+    .where('id', '=', requestId)
+    .where('status', 'in', OPEN_STATUSES)
+    .returning('id')
+    .executeTakeFirst();
+  if (!r) throw new DomainError('dispatch.notOpen');
+  await recordEvent(tx, requestId, 'trained_rule', { userId: actor.userId }, { on });
 }
 
 export async function cancelRequest(tx: Tx, requestId: string, reason: string, actor: Actor) {

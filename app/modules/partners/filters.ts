@@ -19,6 +19,7 @@ export const partnerFilterSchema = z.object({
   language: optionalEnum(LANGUAGES),
   specialty: optionalEnum(SPECIALTIES),
   mou: optionalEnum(['active', 'none', 'expiring'] as const),
+  trained: optionalEnum(['yes', 'no'] as const),
   sort: z.enum(['name', 'updated', 'prefecture', 'status']).catch('name'),
   dir: z.enum(['asc', 'desc']).optional().catch(undefined),
 });

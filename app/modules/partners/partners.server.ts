@@ -67,6 +67,7 @@ const PUBLIC_COLUMNS = [
   'p.availability',
   'p.version',
   'p.updated_at',
+  'p.trained_until',
 ] as const;
 const MONEY_COLUMNS = [
   'p.invoice_number',
@@ -321,6 +322,7 @@ export interface PartnerFilters {
   specialty?: string;
   status?: string;
   mou?: 'active' | 'none' | 'expiring';
+  trained?: 'yes' | 'no';
 }
 
 export const SORTS = ['name', 'updated', 'prefecture', 'status'] as const;
@@ -341,6 +343,9 @@ function filtered(q: Queryable, f: PartnerFilters, today: string) {
   if (f.language) query = query.where(sql<boolean>`p.languages @> array[${f.language}]::text[]`);
   if (f.specialty)
     query = query.where(sql<boolean>`p.specialties @> array[${f.specialty}]::text[]`);
+  const trained = sql<boolean>`coalesce(p.trained_until >= ${today}::date, false)`;
+  if (f.trained === 'yes') query = query.where(trained);
+  if (f.trained === 'no') query = query.where(sql<boolean>`not ${trained}`);
   const activeMou = (extra = sql``) =>
     sql<boolean>`exists (select 1 from mou where mou.partner_id = p.id and mou.status = 'active'
       and mou.valid_from <= ${today}::date
@@ -374,6 +379,7 @@ export async function listPartners(
     'p.languages',
     'p.specialties',
     'p.updated_at',
+    'p.trained_until',
     'm.name as municipality_name',
     'pr.name as prefecture_name',
     sql<string | null>`(select max(valid_until)::text from mou where mou.partner_id = p.id

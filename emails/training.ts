@@ -1,0 +1,49 @@
+import { defineTemplate } from './layout';
+
+type Bi = { ja: string; en: string };
+
+export const trainingPromoted = defineTemplate<{
+  name: string;
+  title: string;
+  when: Bi;
+  url: string;
+}>({
+  redactAfterSend: false,
+  content: {
+    ja: (d) => ({
+      subject: `【研修】キャンセル待ちから参加が確定しました：${d.title}`,
+      greeting: `${d.name} 様`,
+      paragraphs: [`空きが出たため、「${d.title}」（${d.when.ja}）への参加が確定しました。`],
+      action: { label: '研修を確認する', url: d.url },
+    }),
+    en: (d) => ({
+      subject: `[Training] You have a place: ${d.title}`,
+      greeting: `Dear ${d.name},`,
+      paragraphs: [`A place became free: you are now registered for "${d.title}" (${d.when.en}).`],
+      action: { label: 'See your trainings', url: d.url },
+    }),
+  },
+});
+
+export const trainingCancelled = defineTemplate<{
+  name: string;
+  title: string;
+  when: Bi;
+  url: string;
+}>({
+  redactAfterSend: false,
+  content: {
+    ja: (d) => ({
+      subject: `【研修】中止のお知らせ：${d.title}`,
+      greeting: `${d.name} 様`,
+      paragraphs: [`「${d.title}」（${d.when.ja}）は中止になりました。`],
+      action: { label: '研修の一覧', url: d.url },
+    }),
+    en: (d) => ({
+      subject: `[Training] Cancelled: ${d.title}`,
+      greeting: `Dear ${d.name},`,
+      paragraphs: [`"${d.title}" (${d.when.en}) is cancelled.`],
+      action: { label: 'Trainings', url: d.url },
+    }),
+  },
+});
