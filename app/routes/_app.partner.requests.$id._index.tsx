@@ -215,18 +215,14 @@ export default function PartnerCase() {
           <dd className="pre-line">
             {r.details === null ? t('consent.notShared') : r.details || '—'}
           </dd>
-          {r.health_details ? (
-            <>
-              <dt>{t('dispatch.healthDetails')}</dt>
-              <dd className="pre-line">{r.health_details}</dd>
-            </>
-          ) : null}
-          {r.residence_details ? (
-            <>
-              <dt>{t('dispatch.residenceDetails')}</dt>
-              <dd className="pre-line">{r.residence_details}</dd>
-            </>
-          ) : null}
+          <dt>{t('dispatch.healthDetails')}</dt>
+          <dd className="pre-line">
+            {r.health_details === null ? t('consent.notShared') : r.health_details || '—'}
+          </dd>
+          <dt>{t('dispatch.residenceDetails')}</dt>
+          <dd className="pre-line">
+            {r.residence_details === null ? t('consent.notShared') : r.residence_details || '—'}
+          </dd>
           {parties.length ? (
             <>
               <dt>{t('parties.adverseTitle')}</dt>

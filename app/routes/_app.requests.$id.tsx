@@ -19,7 +19,7 @@ import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { z } from 'zod';
 import { ClientOnly } from '~/components/client-only';
-import { Notice, SubmitButton } from '~/components/forms';
+import { FieldErrors, Notice, SubmitButton } from '~/components/forms';
 import DispatchMap from '~/components/map/dispatch-map.client';
 import { tKey } from '~/i18n/i18n';
 import { db } from '~/lib/db.server';
@@ -193,8 +193,17 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
     if (intent === 'addParty') {
       const parsed = parseWithZod(form, { schema: adversePartySchema });
       if (parsed.status !== 'success') {
-        const first = Object.values(parsed.error ?? {}).find((v) => v?.length)?.[0];
-        return data({ intent, message: null, error: first ?? 'errors.badRequest' }, 400);
+        // Shown next to the field it belongs to.
+        const [field, errors] = Object.entries(parsed.error ?? {}).find(([, v]) => v?.length) ?? [];
+        return data(
+          {
+            intent,
+            message: null,
+            error: errors?.[0] ?? 'errors.badRequest',
+            field: field ?? null,
+          },
+          400,
+        );
       }
       const r = await db
         .transaction()
@@ -268,6 +277,13 @@ export default function RequestPage() {
       return n;
     });
   const tr = (k: string) => tKey(t, k);
+  const partyError = (field: string) =>
+    actionData?.intent === 'addParty' &&
+    actionData.error &&
+    'field' in actionData &&
+    actionData.field === field
+      ? [actionData.error]
+      : undefined;
   const open = !['completed', 'closed', 'cancelled'].includes(r.status);
 
   return (
@@ -287,7 +303,9 @@ export default function RequestPage() {
       {params.get('created') ? (
         <Notice kind="success">{t('dispatch.created', { reference: r.reference })}</Notice>
       ) : null}
-      {actionData?.error ? <Notice kind="error">{tr(actionData.error)}</Notice> : null}
+      {actionData?.error && !('field' in actionData && actionData.field) ? (
+        <Notice kind="error">{tr(actionData.error)}</Notice>
+      ) : null}
       {actionData?.intent === 'offer' && actionData.message ? (
         <Notice kind="success">
           {t('dispatch.offerSent', {
@@ -546,7 +564,7 @@ export default function RequestPage() {
           </ul>
         )}
         {open ? (
-          <Form method="post" className="form-grid party-form">
+          <Form method="post" className="form-grid party-form" key={`parties-${parties.length}`}>
             <div className="field">
               <label htmlFor="party-kind">{t('parties.kind')}</label>
               <select id="party-kind" name="kind" defaultValue="employer">
@@ -559,7 +577,16 @@ export default function RequestPage() {
             </div>
             <div className="field">
               <label htmlFor="party-name">{t('parties.name')}</label>
-              <input id="party-name" name="name" type="text" required maxLength={200} />
+              <input
+                id="party-name"
+                name="name"
+                type="text"
+                required
+                maxLength={200}
+                aria-invalid={partyError('name') ? true : undefined}
+                aria-describedby={partyError('name') ? 'party-name-error' : undefined}
+              />
+              <FieldErrors id="party-name-error" errors={partyError('name')} />
             </div>
             <div className="field">
               <label htmlFor="party-cn">{t('parties.corporateNumber')}</label>
@@ -570,7 +597,10 @@ export default function RequestPage() {
                 inputMode="numeric"
                 maxLength={20}
                 pattern="[0-9０-９ -]*"
+                aria-invalid={partyError('corporateNumber') ? true : undefined}
+                aria-describedby={partyError('corporateNumber') ? 'party-cn-error' : undefined}
               />
+              <FieldErrors id="party-cn-error" errors={partyError('corporateNumber')} />
             </div>
             <div className="field">
               <SubmitButton intent="addParty" className="button">

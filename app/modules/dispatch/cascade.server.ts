@@ -7,7 +7,7 @@ import { DomainError } from '~/modules/errors';
 import { enqueueEmail } from '~/modules/mail/mail.server';
 import { hasDispatchConsent } from './consent.server';
 import { findCandidates } from './matching.server';
-import { getMatchCriteria, recordEvent, sendOffers } from './requests.server';
+import { getMatchCriteria, markNeedsDispatch, recordEvent, sendOffers } from './requests.server';
 
 type Actor = { userId: string; ip?: string | null };
 
@@ -97,6 +97,13 @@ async function endCascade(
     .execute();
   await recordEvent(tx, requestId, 'cascade_ended', { userId: null }, { outcome });
   if (!alert) return;
+  const pending = await tx
+    .selectFrom('offer')
+    .select('id')
+    .where('request_id', '=', requestId)
+    .where('status', '=', 'pending')
+    .executeTakeFirst();
+  if (!pending) await markNeedsDispatch(tx, requestId);
   const r = await tx
     .selectFrom('accompaniment_request as r')
     .innerJoin('app_user as u', 'u.id', 'r.created_by')

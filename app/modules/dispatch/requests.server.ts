@@ -359,12 +359,15 @@ export async function acceptOffer(
         { userId: partnerUser.id, partnerId: partnerUser.partnerId },
         { offerId },
       );
-      await tx
+      const cascade = await tx
         .updateTable('offer_cascade')
         .set({ status: 'accepted', ended_at: sql`now()`, updated_at: sql`now()` })
         .where('request_id', '=', req.id)
         .where('status', 'in', ['running', 'paused'])
-        .execute();
+        .returning('request_id')
+        .executeTakeFirst();
+      if (cascade)
+        await recordEvent(tx, req.id, 'cascade_ended', { userId: null }, { outcome: 'accepted' });
       const others = await tx
         .updateTable('offer')
         .set({ status: 'withdrawn', responded_at: sql`now()`, reason: 'accepted_by_another' })
@@ -426,6 +429,18 @@ export async function acceptOffer(
   }
 }
 
+/** No offer is pending any more: the request goes back to the top of the board. */
+export async function markNeedsDispatch(tx: Tx, requestId: string) {
+  const r = await tx
+    .updateTable('accompaniment_request')
+    .set({ status: 'needs_dispatch', updated_at: sql`now()` })
+    .where('id', '=', requestId)
+    .where('status', '=', 'offered')
+    .returning('id')
+    .executeTakeFirst();
+  if (r) await recordEvent(tx, requestId, 'needs_dispatch', { userId: null });
+}
+
 /** After a decline or expiry: with no offer pending any more, the request needs dispatch again. */
 async function afterNoAnswer(
   tx: Tx,
@@ -445,16 +460,8 @@ async function afterNoAnswer(
     .where('request_id', '=', requestId)
     .where('status', '=', 'pending')
     .executeTakeFirst();
-  const needsDispatch = req.status === 'offered' && !pending;
-  if (needsDispatch) {
-    await tx
-      .updateTable('accompaniment_request')
-      .set({ status: 'needs_dispatch', updated_at: sql`now()` })
-      .where('id', '=', requestId)
-      .execute();
-    await recordEvent(tx, requestId, 'needs_dispatch', { userId: null });
-  }
-  // A running cascade offers the next partner itself, and alerts the counselor only at its end.
+  // A running cascade offers the next partner itself (the request stays "offered" meanwhile),
+  // and alerts the counselor only at its end.
   const cascade = await tx
     .selectFrom('offer_cascade')
     .select('status')
@@ -464,6 +471,8 @@ async function afterNoAnswer(
     await enqueueCascadeStep(tx, requestId);
     return;
   }
+  const needsDispatch = req.status === 'offered' && !pending;
+  if (needsDispatch) await markNeedsDispatch(tx, requestId);
   const partnerName = (
     await tx
       .selectFrom('partner')
@@ -618,12 +627,15 @@ export async function cancelRequest(tx: Tx, requestId: string, reason: string, a
     .returning('partner_id')
     .execute();
   await recordEvent(tx, requestId, 'cancelled', { userId: actor.userId }, { reason });
-  await tx
+  const cascade = await tx
     .updateTable('offer_cascade')
     .set({ status: 'stopped', ended_at: sql`now()`, updated_at: sql`now()` })
     .where('request_id', '=', requestId)
     .where('status', 'in', ['running', 'paused'])
-    .execute();
+    .returning('request_id')
+    .executeTakeFirst();
+  if (cascade)
+    await recordEvent(tx, requestId, 'cascade_ended', { userId: null }, { outcome: 'stopped' });
   const tell = new Set([
     ...withdrawn.map((w) => w.partner_id),
     ...(r.accepted_partner_id ? [r.accepted_partner_id] : []),
