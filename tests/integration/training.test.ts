@@ -4,6 +4,7 @@ import { db } from '~/lib/db.server';
 import { makeUser } from '~/modules/demo/factories.server';
 import { explainExclusions, findCandidates } from '~/modules/dispatch/matching.server';
 import { getMatchCriteria, setRequireTrained } from '~/modules/dispatch/requests.server';
+import { listPartners } from '~/modules/partners/partners.server';
 import { sessionSchema } from '~/modules/training/training-schema';
 import {
   cancelRegistration,
@@ -172,6 +173,22 @@ describe('trained status and dispatch', () => {
     const lapsed = await trainedUntil(expired.id);
     expect(lapsed).not.toBe(null);
     expect(lapsed! < new Date().toISOString().slice(0, 10)).toBe(true);
+
+    // The registry filters by it.
+    const page = async (trained: 'yes' | 'no') =>
+      (
+        await listPartners(db, {
+          filters: { trained, q: 'テスト団体 TRAIN-' },
+          sort: 'name',
+          dir: 'asc',
+          page: 1,
+          pageSize: 50,
+        })
+      ).rows.map((p) => p.id);
+    expect(await page('yes')).toEqual([full.id]);
+    const untrained = await page('no');
+    expect(untrained).toEqual(expect.arrayContaining([partial.id, expired.id]));
+    expect(untrained).not.toContain(full.id);
 
     // Once anyone is trained, matching requires it (reason shown), unless switched off.
     const r = await makeRequest(counselor.id);
