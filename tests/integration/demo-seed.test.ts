@@ -62,6 +62,13 @@ describe('demo data', () => {
     ]);
     const visits = await db.selectFrom('visit').select('status').execute();
     expect(visits).toEqual([{ status: 'submitted' }]);
+    // The demo organisations are trained (a basic training two months ago); generated ones not.
+    const trained = await db
+      .selectFrom('partner')
+      .select('name')
+      .where('trained_until', '>', new Date().toISOString().slice(0, 10))
+      .execute();
+    expect(trained).toHaveLength(4);
 
     await seedDemo(() => {}, 120);
     expect(await count('partner')).toBe(first.partners);

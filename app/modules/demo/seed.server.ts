@@ -1,5 +1,6 @@
 import type { Role } from '../../../db/schema';
-import { db } from '~/lib/db.server';
+import { db, type Tx } from '~/lib/db.server';
+import { recomputeTrained } from '~/modules/training/training.server';
 import { partnerSchema } from '~/modules/partners/partner-schema';
 import { createPartner, matchKey, tokyoToday } from '~/modules/partners/partners.server';
 import { requestSchema } from '~/modules/dispatch/request-schema';
@@ -211,11 +212,67 @@ export async function seedDemo(
         })
         .execute();
     }
-    return generatePartners(tx, { count: generated });
+    const counts = await generatePartners(tx, { count: generated });
+    await seedDemoTraining(tx);
+    return counts;
   });
   await seedDemoCases(log);
   log(
     `demo data loaded (${counts.partners} generated partners, ${counts.mous} MOUs, ${counts.shelters} shelters)`,
+  );
+}
+
+/**
+ * A basic training held two months ago, attended by the demo organisations' users: they are
+ * trained, so dispatch applies the "trained only" rule as it would in real use.
+ */
+async function seedDemoTraining(tx: Tx) {
+  if (await tx.selectFrom('training_session').select('id').limit(1).executeTakeFirst()) return;
+  const day = new Date(Date.now() - 60 * 86_400_000).toISOString().slice(0, 10);
+  const modules = (
+    await tx.selectFrom('curriculum_module').select('code').where('required', '=', true).execute()
+  ).map((m) => m.code);
+  const { id } = await tx
+    .insertInto('training_session')
+    .values({
+      title: '伴走者研修（基礎）',
+      starts_at: new Date(`${day}T10:00:00+09:00`),
+      ends_at: new Date(`${day}T17:00:00+09:00`),
+      venue: '熊本市国際交流会館',
+      capacity: 40,
+      instructor: '事務局',
+      registration_deadline: new Date(`${day}T00:00:00+09:00`),
+      status: 'held',
+    })
+    .returning('id')
+    .executeTakeFirstOrThrow();
+  await tx
+    .insertInto('training_session_module')
+    .values(modules.map((m) => ({ session_id: id, module_code: m })))
+    .execute();
+  const people = await tx
+    .selectFrom('app_user')
+    .select(['id', 'partner_id'])
+    .where('email', 'like', '%@demo.example')
+    .where('partner_id', 'is not', null)
+    .execute();
+  if (people.length) {
+    await tx
+      .insertInto('training_registration')
+      .values(
+        people.map((u) => ({
+          session_id: id,
+          user_id: u.id,
+          partner_id: u.partner_id!,
+          status: 'registered' as const,
+          attendance: 'attended' as const,
+        })),
+      )
+      .execute();
+  }
+  await recomputeTrained(
+    tx,
+    people.map((u) => u.partner_id!),
   );
 }
 
