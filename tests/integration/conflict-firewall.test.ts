@@ -12,8 +12,7 @@ import {
   getMatchCriteria,
   sendOffers,
 } from '~/modules/dispatch/requests.server';
-import { partnerSchema } from '~/modules/partners/partner-schema';
-import { createPartner } from '~/modules/partners/partners.server';
+import { makeDispatchablePartner } from '../support/dispatch';
 
 let counselor: { id: string };
 const p: Record<
@@ -22,39 +21,7 @@ const p: Record<
 > = {} as never;
 
 async function partner(key: keyof typeof p, i: number) {
-  const id = await db.transaction().execute((tx) =>
-    createPartner(
-      tx,
-      partnerSchema.parse({
-        name: `利益相反テスト ${key}`,
-        nameKana: 'りえきそうはんてすと',
-        kind: 'npo',
-        status: 'active',
-        municipalityCode: '432156',
-        lat: 32.45 + i * 0.002,
-        lng: 130.19,
-        serviceRadiusKm: 50,
-        languages: ['ja', 'vi'],
-        specialties: ['hospital'],
-      }),
-      { userId: null },
-    ),
-  );
-  await db
-    .insertInto('mou')
-    .values({
-      partner_id: id,
-      reference_no: `MOU-COI-${key}`,
-      status: 'active',
-      valid_from: '2026-01-01',
-    })
-    .execute();
-  const u = (await makeUser(db, {
-    role: 'partner',
-    partnerId: id,
-    email: `coi-${key}@example.org`,
-  }))!;
-  p[key] = { id, userId: u.id, email: u.email };
+  p[key] = await makeDispatchablePartner(`COI-${key}`, i * 0.2);
 }
 
 beforeAll(async () => {

@@ -16,8 +16,7 @@ import {
 import { storeUpload } from '~/modules/files/files.server';
 import { adversePartySchema } from '~/modules/dispatch/parties';
 import { addAdverseParty } from '~/modules/dispatch/parties.server';
-import { partnerSchema } from '~/modules/partners/partner-schema';
-import { createPartner, tokyoToday } from '~/modules/partners/partners.server';
+import { tokyoToday } from '~/modules/partners/partners.server';
 import { visitSchema } from '~/modules/visits/visit-schema';
 import {
   closeRequest,
@@ -35,6 +34,7 @@ import { action as newVisitAction } from '~/routes/_app.partner.requests.$id.vis
 import { loader as caseLoader } from '~/routes/_app.partner.requests.$id._index';
 import { loader as partnerVisitLoader } from '~/routes/_app.partner.visits.$visitId';
 import { loader as fileLoader } from '~/routes/files.$fileId';
+import { makeDispatchablePartner } from '../support/dispatch';
 import { ctx, requestWithSession, settle } from '../support/requests';
 
 type P = { id: string; userId: string; email: string; password: string };
@@ -45,42 +45,8 @@ let shelterId: string;
 
 const JPEG = new Uint8Array([0xff, 0xd8, 0xff, 0xe0, 0, 0x10, 0x4a, 0x46, 0x49, 0x46, 0, 1]);
 
-async function makeActivePartner(i: number): Promise<P> {
-  const id = await db.transaction().execute((tx) =>
-    createPartner(
-      tx,
-      partnerSchema.parse({
-        name: `活動記録テスト団体 ${i}`,
-        nameKana: 'かつどうきろくてすと',
-        kind: 'npo',
-        status: 'active',
-        municipalityCode: '432156',
-        lat: 32.45 + i * 0.001,
-        lng: 130.19,
-        serviceRadiusKm: 50,
-        languages: ['ja', 'vi'],
-        specialties: ['hospital'],
-      }),
-      { userId: null },
-    ),
-  );
-  await db
-    .insertInto('mou')
-    .values({
-      partner_id: id,
-      reference_no: `MOU-VISITS-${i}`,
-      status: 'active',
-      valid_from: '2026-01-01',
-      max_concurrent_requests: 50,
-    })
-    .execute();
-  const u = (await makeUser(db, {
-    role: 'partner',
-    partnerId: id,
-    email: `visits-partner${i}@example.org`,
-  }))!;
-  return { id, userId: u.id, email: u.email, password: u.password };
-}
+const makeActivePartner = (i: number): Promise<P> =>
+  makeDispatchablePartner(`VISITS${i}`, i * 0.1, 50);
 
 beforeAll(async () => {
   counselor = (await makeUser(db, { role: 'counselor', email: 'visits-counselor@example.org' }))!;

@@ -13,7 +13,7 @@ export const tokyoLocal = (d: Date) =>
  * An active partner with an MOU and one partner user, in Amakusa (432156) speaking ja and vi
  * with the hospital specialty; `offsetKm` places it that far north of the city office.
  */
-export async function makeDispatchablePartner(key: string, offsetKm = 0) {
+export async function makeDispatchablePartner(key: string, offsetKm = 0, maxConcurrent = 20) {
   const id = await db.transaction().execute((tx) =>
     createPartner(
       tx,
@@ -39,7 +39,7 @@ export async function makeDispatchablePartner(key: string, offsetKm = 0) {
       reference_no: `MOU-${key}`,
       status: 'active',
       valid_from: '2026-01-01',
-      max_concurrent_requests: 20,
+      max_concurrent_requests: maxConcurrent,
     })
     .execute();
   const user = (await makeUser(db, {

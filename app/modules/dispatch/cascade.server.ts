@@ -5,6 +5,7 @@ import { appUrl, getEnv } from '~/lib/env.server';
 import { audit } from '~/modules/audit/audit.server';
 import { DomainError } from '~/modules/errors';
 import { enqueueEmail } from '~/modules/mail/mail.server';
+import { secretariatRecipients } from '~/modules/mail/recipients.server';
 import { hasDispatchConsent } from './consent.server';
 import { findCandidates } from './matching.server';
 import { getMatchCriteria, markNeedsDispatch, recordEvent, sendOffers } from './requests.server';
@@ -252,12 +253,7 @@ export async function sweepCascades(
         .select(['r.reference', 'm.name as place'])
         .where('r.id', '=', d.request_id)
         .executeTakeFirstOrThrow();
-      const secretariat = await tx
-        .selectFrom('app_user')
-        .select(['email', 'name', 'locale'])
-        .where('role', '=', 'secretariat')
-        .where('status', '=', 'active')
-        .execute();
+      const secretariat = await secretariatRecipients(tx);
       for (const s of secretariat) {
         await enqueueEmail(tx, {
           template: 'cascade_ended',

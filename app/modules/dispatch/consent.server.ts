@@ -5,6 +5,7 @@ import { appUrl } from '~/lib/env.server';
 import { audit } from '~/modules/audit/audit.server';
 import { DomainError } from '~/modules/errors';
 import { enqueueEmail } from '~/modules/mail/mail.server';
+import { partnerRecipients } from '~/modules/mail/recipients.server';
 import type { ConsentCategory, GrantInput } from './consent';
 import { recordEvent } from './events.server';
 
@@ -178,12 +179,7 @@ export async function revokeConsent(
       .execute();
   }
   if (r.accepted_partner_id && revoked.some((g) => g.recipient === 'accepting_partner')) {
-    const users = await tx
-      .selectFrom('app_user')
-      .select(['email', 'name', 'locale'])
-      .where('partner_id', '=', r.accepted_partner_id)
-      .where('status', '=', 'active')
-      .execute();
+    const users = await partnerRecipients(tx, r.accepted_partner_id);
     for (const to of users) {
       await enqueueEmail(tx, {
         template: 'consent_revoked',

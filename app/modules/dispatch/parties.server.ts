@@ -3,6 +3,7 @@ import type { Queryable, Tx } from '~/lib/db.server';
 import { audit } from '~/modules/audit/audit.server';
 import { DomainError } from '~/modules/errors';
 import { enqueueEmail } from '~/modules/mail/mail.server';
+import { partnerRecipients } from '~/modules/mail/recipients.server';
 import { isUuid } from '~/modules/partners/partners.server';
 import { type AdversePartyInput, orgNameKey, type TieInput } from './parties';
 import { recordEvent } from './requests.server';
@@ -92,12 +93,7 @@ export async function addAdverseParty(
         { userId: actor.userId, partnerId: o.partner_id },
         { offerId: o.id, why: 'conflict_of_interest' },
       );
-      const users = await tx
-        .selectFrom('app_user')
-        .select(['email', 'name', 'locale'])
-        .where('partner_id', '=', o.partner_id)
-        .where('status', '=', 'active')
-        .execute();
+      const users = await partnerRecipients(tx, o.partner_id);
       for (const to of users) {
         await enqueueEmail(tx, {
           template: 'offer_withdrawn',

@@ -1,11 +1,12 @@
 import { sql } from 'kysely';
-import type { Locale, RequestStatus } from '../../../db/schema';
+import type { RequestStatus } from '../../../db/schema';
 import { db, type Queryable, type Tx } from '~/lib/db.server';
 import { appUrl } from '~/lib/env.server';
 import { formatDateTime, formatTime } from '~/lib/format';
 import { audit } from '~/modules/audit/audit.server';
 import { DomainError } from '~/modules/errors';
 import { enqueueEmail } from '~/modules/mail/mail.server';
+import { partnerRecipients, secretariatRecipients } from '~/modules/mail/recipients.server';
 import { isUuid, tokyoToday, type Viewer } from '~/modules/partners/partners.server';
 import { RESPOND_WITHIN_HOURS, type Category, type UrgencyCode } from './codes';
 import { findCandidates, type MatchCriteria } from './matching.server';
@@ -176,25 +177,6 @@ export async function getMatchCriteria(q: Queryable, requestId: string) {
     requestId,
     requireTrained: r.require_trained && (await trainingsExist(q)),
   };
-}
-
-/** Who to tell about a partner's offers: its active users, else its contact address. */
-async function partnerRecipients(tx: Tx, partnerId: string) {
-  const users = await tx
-    .selectFrom('app_user')
-    .select(['email', 'name', 'locale'])
-    .where('partner_id', '=', partnerId)
-    .where('status', '=', 'active')
-    .execute();
-  if (users.length) return users;
-  const p = await tx
-    .selectFrom('partner')
-    .select(['contact_email', 'contact_name', 'name'])
-    .where('id', '=', partnerId)
-    .executeTakeFirstOrThrow();
-  return p.contact_email
-    ? [{ email: p.contact_email, name: p.contact_name || p.name, locale: 'ja' as Locale }]
-    : [];
 }
 
 const URGENCY_LABEL: Record<UrgencyCode, { ja: string; en: string }> = {
@@ -502,12 +484,7 @@ async function afterNoAnswer(
     },
   });
   if (needsDispatch && req.urgency === 'emergency') {
-    const secretariat = await tx
-      .selectFrom('app_user')
-      .select(['email', 'name', 'locale'])
-      .where('role', '=', 'secretariat')
-      .where('status', '=', 'active')
-      .execute();
+    const secretariat = await secretariatRecipients(tx);
     const place = await tx
       .selectFrom('accompaniment_request as r')
       .innerJoin('municipality as m', 'm.code', 'r.municipality_code')

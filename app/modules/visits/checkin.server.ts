@@ -6,6 +6,7 @@ import { formatTime } from '~/lib/format';
 import { recordEvent } from '~/modules/dispatch/requests.server';
 import { DomainError } from '~/modules/errors';
 import { enqueueEmail } from '~/modules/mail/mail.server';
+import { secretariatRecipients } from '~/modules/mail/recipients.server';
 import { isUuid } from '~/modules/partners/partners.server';
 
 type PartnerActor = { userId: string; partnerId: string };
@@ -185,12 +186,7 @@ async function alertOnce(requestId: string, stage: Stage) {
     const recipients =
       stage.level === 'alerted'
         ? [{ email: r.email, name: r.name, locale: r.locale as Locale }]
-        : await tx
-            .selectFrom('app_user')
-            .select(['email', 'name', 'locale'])
-            .where('role', '=', 'secretariat')
-            .where('status', '=', 'active')
-            .execute();
+        : await secretariatRecipients(tx);
     const planned = stage.kind === 'arrival' ? r.window_start : r.window_end;
     for (const to of recipients) {
       await enqueueEmail(tx, {

@@ -9,6 +9,7 @@ import { recordEvent } from '~/modules/dispatch/requests.server';
 import { DomainError } from '~/modules/errors';
 import { storeUpload } from '~/modules/files/files.server';
 import { enqueueEmail } from '~/modules/mail/mail.server';
+import { partnerRecipients } from '~/modules/mail/recipients.server';
 import { isUuid, tokyoToday, type Viewer } from '~/modules/partners/partners.server';
 import { REVIEW_PAGE_SIZE, WORKING_STATUSES } from './codes';
 import { tokyoInstant, type StayStartInput, type VisitInput } from './visit-schema';
@@ -196,15 +197,6 @@ export async function withdrawVisit(tx: Tx, visitId: string, actor: PartnerActor
   return visit.request_id;
 }
 
-async function partnerUsers(tx: Tx, partnerId: string) {
-  return tx
-    .selectFrom('app_user')
-    .select(['email', 'name', 'locale'])
-    .where('partner_id', '=', partnerId)
-    .where('status', '=', 'active')
-    .execute();
-}
-
 /** Counselor or secretariat: approve (its facts are then frozen) or return with a comment. */
 export async function reviewVisit(
   tx: Tx,
@@ -259,7 +251,7 @@ export async function reviewVisit(
     ip: actor.ip,
   });
   if (!approve) {
-    for (const to of await partnerUsers(tx, v.partner_id)) {
+    for (const to of await partnerRecipients(tx, v.partner_id)) {
       await enqueueEmail(tx, {
         template: 'visit_returned',
         to: to.email,
