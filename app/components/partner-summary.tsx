@@ -1,5 +1,5 @@
 import { useTranslation } from 'react-i18next';
-import { formatDate } from '~/lib/format';
+import { formatDate, tokyoDate } from '~/lib/format';
 
 export interface PartnerSummaryData {
   kind: string;
@@ -37,7 +37,7 @@ const label = (t: Tr, key: string) => (t as unknown as (k: string) => string)(ke
 
 /** The partner's registry entry as read-only sections (money only when the loader sent it). */
 export function PartnerSummary({ p }: { p: PartnerSummaryData }) {
-  const { t } = useTranslation();
+  const { t, i18n } = useTranslation();
   const dash = t('partners.notSet');
   return (
     <div className="cards">
@@ -56,8 +56,10 @@ export function PartnerSummary({ p }: { p: PartnerSummaryData }) {
           </dd>
           <dt>{t('training.trainedState')}</dt>
           <dd>
-            {p.trained_until
-              ? t('training.trainedUntil', { date: p.trained_until })
+            {p.trained_until && p.trained_until >= tokyoDate()
+              ? t('training.trainedUntil', {
+                  date: formatDate(p.trained_until, i18n.language === 'en' ? 'en' : 'ja'),
+                })
               : t('training.notTrained')}
           </dd>
           <dt>{t('partners.municipality')}</dt>

@@ -549,6 +549,7 @@ const en: Catalog = {
     organisation: 'Organisation',
     created: 'The session was created.',
     requireTrained: 'Only trained partners',
+    applyRule: 'Save',
     requireTrainedHint: 'Switch off where no trained partner is in reach.',
     errors: {
       venueOrUrl: 'Enter a venue or an online URL.',

@@ -549,6 +549,7 @@ const ja = {
     organisation: '団体',
     created: '研修を登録しました。',
     requireTrained: '研修修了者のみを候補にする',
+    applyRule: '設定を保存',
     requireTrainedHint: '研修修了者がいない地域では外すことができます。',
     errors: {
       venueOrUrl: '会場かオンライン URL のどちらかを入力してください。',

@@ -23,6 +23,11 @@ export function formatDate(d: Date | string, locale: Locale): string {
   }).format(new Date(d));
 }
 
+/** Today's date in Tokyo, 'YYYY-MM-DD' (the form date columns are compared in). */
+export function tokyoDate(d: Date = new Date()): string {
+  return new Intl.DateTimeFormat('sv-SE', { timeZone: TIME_ZONE }).format(d);
+}
+
 export function formatTime(d: Date | string, locale: Locale): string {
   return new Intl.DateTimeFormat(locale === 'ja' ? 'ja-JP' : 'en-GB', {
     timeZone: TIME_ZONE,

@@ -107,8 +107,16 @@ export default function PartnerTrainings() {
             <article key={s.id} className="card offer-card">
               <h2>{s.title}</h2>
               <p>
-                {formatDateTime(s.starts_at, locale)}–{formatTime(s.ends_at, locale)} ·{' '}
-                {s.venue || s.online_url}
+                {formatDateTime(s.starts_at, locale)}–{formatTime(s.ends_at, locale)}
+                {s.venue ? ` · ${s.venue}` : ''}
+                {s.online_url ? (
+                  <>
+                    {' · '}
+                    <a href={s.online_url} rel="noreferrer" target="_blank">
+                      {s.online_url}
+                    </a>
+                  </>
+                ) : null}
               </p>
               <p className="muted">
                 {s.modules.map(name).join('、')} ·{' '}

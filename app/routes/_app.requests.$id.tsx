@@ -627,7 +627,7 @@ export default function RequestPage() {
                 {t('training.requireTrained')}
               </label>
               <SubmitButton intent="setTrained" className="button small">
-                {t('partners.apply')}
+                {t('training.applyRule')}
               </SubmitButton>
               <span className="hint">{t('training.requireTrainedHint')}</span>
             </Form>

@@ -59,7 +59,16 @@ export default function NewTraining() {
           <legend>{t('training.modules')}</legend>
           {modules.map((m) => (
             <label key={m.code} className="check">
-              <input type="checkbox" name="modules" value={m.code} />
+              <input
+                type="checkbox"
+                name="modules"
+                value={m.code}
+                defaultChecked={(
+                  (fields.modules.initialValue as string[] | undefined) ?? []
+                ).includes(m.code)}
+                aria-invalid={fields.modules.errors ? true : undefined}
+                aria-describedby={fields.modules.errors ? fields.modules.errorId : undefined}
+              />
               {i18n.language === 'en' ? m.name_en : m.name_ja}
               {m.required ? ` (${t('training.required')})` : ''}
             </label>
