@@ -462,6 +462,8 @@ export interface TrainingSessionTable {
   instructor: Generated<string>;
   registration_deadline: Timestamp;
   status: Generated<TrainingStatus>;
+  sequence: Generated<number>;
+  invited_at: Timestamp | null;
   created_by: string | null;
   created_at: GeneratedTimestamp;
   updated_at: GeneratedTimestamp;

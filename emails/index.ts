@@ -14,7 +14,7 @@ import { type EmailTemplate, renderEmail, type RenderedEmail } from './layout';
 import mouExpiry from './mou-expiry';
 import passwordChanged from './password-changed';
 import passwordReset from './password-reset';
-import { trainingCancelled, trainingPromoted } from './training';
+import { trainingCancelled, trainingInvitation, trainingPromoted } from './training';
 import { checkinOverdue, requestCompleted, visitReturned } from './visits';
 
 /** Every email the platform sends. Add a template here and its data type follows. */
@@ -36,6 +36,7 @@ export const templates = {
   consent_revoked: consentRevoked,
   training_promoted: trainingPromoted,
   training_cancelled: trainingCancelled,
+  training_invitation: trainingInvitation,
 };
 
 export type TemplateName = keyof typeof templates;

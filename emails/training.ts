@@ -47,3 +47,36 @@ export const trainingCancelled = defineTemplate<{
     }),
   },
 });
+
+export const trainingInvitation = defineTemplate<{
+  name: string;
+  title: string;
+  when: Bi;
+  place: string;
+  registerBy: Bi;
+  url: string;
+}>({
+  redactAfterSend: false,
+  content: {
+    ja: (d) => ({
+      subject: `【研修のご案内】${d.title}（${d.when.ja}）`,
+      greeting: `${d.name} 様`,
+      paragraphs: [
+        `伴走者研修「${d.title}」のご案内です。`,
+        `日時：${d.when.ja}\n場所：${d.place}\n申込締切：${d.registerBy.ja}`,
+        '参加される方は、下のリンクからお申し込みください。カレンダー用の招待ファイル（.ics）を添付しています。',
+      ],
+      action: { label: '研修に申し込む', url: d.url },
+    }),
+    en: (d) => ({
+      subject: `[Training] ${d.title} (${d.when.en})`,
+      greeting: `Dear ${d.name},`,
+      paragraphs: [
+        `You are invited to the training "${d.title}".`,
+        `When: ${d.when.en}\nWhere: ${d.place}\nRegister by: ${d.registerBy.en}`,
+        'To take part, register with the link below. A calendar invitation (.ics) is attached.',
+      ],
+      action: { label: 'Register', url: d.url },
+    }),
+  },
+});

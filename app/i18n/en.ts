@@ -550,6 +550,10 @@ const en: Catalog = {
     created: 'The session was created.',
     requireTrained: 'Only trained partners',
     applyRule: 'Save',
+    invite: 'Email the invitation to every partner user',
+    inviteHint: 'Sent to every partner user with a calendar invitation (.ics) attached.',
+    invitedAt: 'Invitation sent {{time}} (you can send it again)',
+    invitedNotice: 'The invitation was emailed to {{n}} people.',
     requireTrainedHint: 'Switch off where no trained partner is in reach.',
     errors: {
       venueOrUrl: 'Enter a venue or an online URL.',

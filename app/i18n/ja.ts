@@ -550,6 +550,10 @@ const ja = {
     created: '研修を登録しました。',
     requireTrained: '研修修了者のみを候補にする',
     applyRule: '設定を保存',
+    invite: 'パートナー全員に案内メールを送る',
+    inviteHint: 'カレンダー用の招待（.ics）を添付して、パートナーの全ユーザーに送ります。',
+    invitedAt: '{{time}} に案内を送信済み（もう一度送ることもできます）',
+    invitedNotice: '{{n}} 人に案内メールを送りました。',
     requireTrainedHint: '研修修了者がいない地域では外すことができます。',
     errors: {
       venueOrUrl: '会場かオンライン URL のどちらかを入力してください。',

@@ -17,6 +17,7 @@ import { ATTENDANCE } from '~/modules/training/training-schema';
 import {
   cancelSession,
   getSession,
+  inviteAll,
   listModules,
   listRegistrations,
   recordAttendance,
@@ -58,6 +59,10 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
       await db.transaction().execute((tx) => recordAttendance(tx, session.id, marks, actor));
       return { intent, error: null, saved: true };
     }
+    if (intent === 'invite') {
+      const invited = await db.transaction().execute((tx) => inviteAll(tx, session.id, actor));
+      return { intent, error: null, saved: false, invited };
+    }
     if (intent === 'cancelSession') {
       await db.transaction().execute((tx) => cancelSession(tx, session.id, actor));
       return redirect('/trainings?cancelled=1');
@@ -89,6 +94,9 @@ export default function TrainingSession() {
       </h1>
       {params.get('created') ? <Notice kind="success">{t('training.created')}</Notice> : null}
       {reply?.saved ? <Notice kind="success">{t('training.attendanceSaved')}</Notice> : null}
+      {reply && 'invited' in reply ? (
+        <Notice kind="success">{t('training.invitedNotice', { n: reply.invited })}</Notice>
+      ) : null}
       {reply?.error ? <Notice kind="error">{tKey(t, reply.error)}</Notice> : null}
       <dl className="meta-list card">
         <dt>{t('training.date')}</dt>
@@ -120,6 +128,19 @@ export default function TrainingSession() {
         <dt>{t('training.deadline')}</dt>
         <dd>{formatDateTime(s.registration_deadline, locale)}</dd>
       </dl>
+
+      {s.status === 'scheduled' ? (
+        <Form method="post" className="section no-print action-row">
+          <SubmitButton intent="invite" className="button primary">
+            {t('training.invite')}
+          </SubmitButton>
+          <span className="hint">
+            {s.invited_at
+              ? t('training.invitedAt', { time: formatDateTime(s.invited_at, locale) })
+              : t('training.inviteHint')}
+          </span>
+        </Form>
+      ) : null}
 
       <section className="section" aria-labelledby="roster">
         <div className="page-head">

@@ -8,6 +8,7 @@ import * as m20261123T1500 from './2026-11-23T1500_offer_cascade';
 import * as m20261123T1600 from './2026-11-23T1600_checkin';
 import * as m20261123T1700 from './2026-11-23T1700_scoped_consent';
 import * as m20261123T1800 from './2026-11-23T1800_training';
+import * as m20261123T1900 from './2026-11-23T1900_training_invitations';
 
 /**
  * Every migration, in order. Listed statically (not read from the folder at run time) so the
@@ -24,4 +25,5 @@ export const migrations: Record<string, Migration> = {
   '2026-11-23T1600_checkin': m20261123T1600,
   '2026-11-23T1700_scoped_consent': m20261123T1700,
   '2026-11-23T1800_training': m20261123T1800,
+  '2026-11-23T1900_training_invitations': m20261123T1900,
 };

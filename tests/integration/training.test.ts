@@ -6,9 +6,12 @@ import { explainExclusions, findCandidates } from '~/modules/dispatch/matching.s
 import { getMatchCriteria, setRequireTrained } from '~/modules/dispatch/requests.server';
 import { listPartners } from '~/modules/partners/partners.server';
 import { sessionSchema } from '~/modules/training/training-schema';
+import ICAL from 'ical.js';
 import {
   cancelRegistration,
+  cancelSession,
   createSession,
+  inviteAll,
   recordAttendance,
   register,
 } from '~/modules/training/training.server';
@@ -205,5 +208,47 @@ describe('trained status and dispatch', () => {
       .execute((tx) => setRequireTrained(tx, r.id, false, { userId: counselor.id }));
     const all = (await findCandidates(db, await getMatchCriteria(db, r.id), 50)).map((c) => c.id);
     expect(all).toEqual(expect.arrayContaining([full.id, partial.id, expired.id]));
+  });
+});
+
+describe('invitations', () => {
+  const icsOf = async (to: string, template: string) => {
+    const mail = await db
+      .selectFrom('outgoing_mail')
+      .select(['attachments'])
+      .where('to_address', '=', to)
+      .where('template', '=', template)
+      .executeTakeFirstOrThrow();
+    const [att] = mail.attachments;
+    const cal = new ICAL.Component(ICAL.parse(Buffer.from(att.content, 'base64').toString('utf8')));
+    const event = new ICAL.Event(cal.getFirstSubcomponent('vevent')!);
+    return { att, method: cal.getFirstPropertyValue('method'), event };
+  };
+
+  it('emails every partner user an .ics invitation; a cancellation is the same event, next sequence', async () => {
+    const partner = await makeDispatchablePartner('TRAIN-INVITE');
+    const s = await session({ title: '招待テスト研修' });
+    const n = await db.transaction().execute((tx) => inviteAll(tx, s, { userId: secretariat.id }));
+    const partnerUsers = await db
+      .selectFrom('app_user')
+      .select('id')
+      .where('role', '=', 'partner')
+      .where('status', '=', 'active')
+      .execute();
+    expect(n).toBe(partnerUsers.length);
+    const invite = await icsOf(partner.email, 'training_invitation');
+    expect(invite.att.contentType).toContain('method=REQUEST');
+    expect(invite.method).toBe('REQUEST');
+    expect(invite.event.summary).toBe('招待テスト研修');
+    expect(invite.event.sequence).toBe(0);
+
+    await db
+      .transaction()
+      .execute((tx) => register(tx, s, { id: partner.userId, partnerId: partner.id }));
+    await db.transaction().execute((tx) => cancelSession(tx, s, { userId: secretariat.id }));
+    const cancel = await icsOf(partner.email, 'training_cancelled');
+    expect(cancel.method).toBe('CANCEL');
+    expect(cancel.event.uid).toBe(invite.event.uid);
+    expect(cancel.event.sequence).toBe(1);
   });
 });

@@ -28,6 +28,7 @@ describe('email templates', () => {
           visitDate: { ja: 'j', en: 'e' },
           deadline: false,
           title: 'T',
+          registerBy: { ja: 'j', en: 'e' },
           when: { ja: 'j', en: 'e' },
           categories: ['health'],
           escalated: false,

@@ -7,6 +7,8 @@ import { audit } from '~/modules/audit/audit.server';
 import { DomainError } from '~/modules/errors';
 import { enqueueEmail } from '~/modules/mail/mail.server';
 import { isUuid } from '~/modules/partners/partners.server';
+import type { MailAttachment } from '../../../db/schema';
+import { buildIcs } from './ics.server';
 import { ATTENDANCE } from './training-schema';
 import type { SessionInput } from './training-schema';
 
@@ -70,6 +72,7 @@ const SESSION_COLUMNS = [
   's.instructor',
   's.registration_deadline',
   's.status',
+  's.invited_at',
 ] as const;
 
 function withCounts<T extends Queryable>(q: T) {
@@ -343,13 +346,116 @@ export async function trainingsExist(q: Queryable): Promise<boolean> {
   return !!row;
 }
 
+type IcsSession = {
+  id: string;
+  title: string;
+  starts_at: Date;
+  ends_at: Date;
+  venue: string;
+  online_url: string;
+  sequence: number;
+};
+
+/** The session as an .ics attachment for one person (the organiser is the sender address). */
+function sessionIcs(
+  s: IcsSession,
+  method: 'REQUEST' | 'CANCEL',
+  attendee: { name: string; email: string },
+): MailAttachment {
+  const from = getEnv().MAIL_FROM;
+  const email = /<([^>]+)>/.exec(from)?.[1] ?? from;
+  const name = from.replace(/<[^>]*>/, '').trim() || email;
+  const text = buildIcs({
+    uid: `training-${s.id}@${new URL(appUrl()).hostname}`,
+    sequence: s.sequence,
+    method,
+    start: s.starts_at,
+    end: s.ends_at,
+    summary: s.title,
+    location: [s.venue, s.online_url].filter(Boolean).join(' / '),
+    url: `${appUrl()}/partner/trainings`,
+    organizer: { name, email },
+    attendee,
+  });
+  return {
+    filename: method === 'CANCEL' ? 'cancel.ics' : 'invite.ics',
+    contentType: `text/calendar; charset=utf-8; method=${method}`,
+    content: Buffer.from(text, 'utf8').toString('base64'),
+  };
+}
+
+/**
+ * Invites every active partner user by email, with an iCalendar invitation attached; the link
+ * leads to registration. Returns how many were invited.
+ */
+export async function inviteAll(tx: Tx, sessionId: string, actor: Actor) {
+  const s = await tx
+    .selectFrom('training_session')
+    .select([
+      'id',
+      'title',
+      'starts_at',
+      'ends_at',
+      'venue',
+      'online_url',
+      'sequence',
+      'status',
+      'registration_deadline',
+    ])
+    .where('id', '=', sessionId)
+    .forUpdate()
+    .executeTakeFirst();
+  if (!s) throw new DomainError('errors.notFound');
+  if (s.status !== 'scheduled') throw new DomainError('training.errors.closed');
+  const people = await tx
+    .selectFrom('app_user')
+    .select(['email', 'name', 'locale'])
+    .where('role', '=', 'partner')
+    .where('status', '=', 'active')
+    .execute();
+  for (const p of people) {
+    await enqueueEmail(tx, {
+      template: 'training_invitation',
+      to: p.email,
+      locale: p.locale as Locale,
+      data: {
+        name: p.name,
+        title: s.title,
+        when: { ja: formatDateTime(s.starts_at, 'ja'), en: formatDateTime(s.starts_at, 'en') },
+        place: [s.venue, s.online_url].filter(Boolean).join(' / '),
+        registerBy: {
+          ja: formatDateTime(s.registration_deadline, 'ja'),
+          en: formatDateTime(s.registration_deadline, 'en'),
+        },
+        url: `${appUrl()}/partner/trainings`,
+      },
+      attachments: [sessionIcs(s, 'REQUEST', { name: p.name, email: p.email })],
+    });
+  }
+  await tx
+    .updateTable('training_session')
+    .set({ invited_at: sql`now()` })
+    .where('id', '=', sessionId)
+    .execute();
+  await audit(tx, {
+    actorId: actor.userId,
+    action: 'training.invite',
+    subjectType: 'training_session',
+    subjectId: sessionId,
+    detail: { invited: people.length },
+    ip: actor.ip,
+  });
+  return people.length;
+}
+
 export async function cancelSession(tx: Tx, sessionId: string, actor: Actor) {
+  // A cancellation is the event's next SEQUENCE, so calendars replace the invitation.
   const s = await tx
     .updateTable('training_session')
-    .set({ status: 'cancelled', updated_at: sql`now()` })
+    .set({ status: 'cancelled', sequence: sql`sequence + 1`, updated_at: sql`now()` })
     .where('id', '=', sessionId)
     .where('status', '=', 'scheduled')
-    .returning(['title', 'starts_at'])
+    .returning(['id', 'title', 'starts_at', 'ends_at', 'venue', 'online_url', 'sequence'])
     .executeTakeFirst();
   if (!s) throw new DomainError('training.errors.closed');
   const people = await tx
@@ -370,6 +476,7 @@ export async function cancelSession(tx: Tx, sessionId: string, actor: Actor) {
         when: { ja: formatDateTime(s.starts_at, 'ja'), en: formatDateTime(s.starts_at, 'en') },
         url: `${appUrl()}/partner/trainings`,
       },
+      attachments: [sessionIcs(s, 'CANCEL', { name: p.name, email: p.email })],
     });
   }
   await audit(tx, {
