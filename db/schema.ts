@@ -464,6 +464,7 @@ export interface TrainingSessionTable {
   status: Generated<TrainingStatus>;
   sequence: Generated<number>;
   invited_at: Timestamp | null;
+  reminder_sent_at: Timestamp | null;
   created_by: string | null;
   created_at: GeneratedTimestamp;
   updated_at: GeneratedTimestamp;

@@ -14,7 +14,12 @@ import { type EmailTemplate, renderEmail, type RenderedEmail } from './layout';
 import mouExpiry from './mou-expiry';
 import passwordChanged from './password-changed';
 import passwordReset from './password-reset';
-import { trainingCancelled, trainingInvitation, trainingPromoted } from './training';
+import {
+  trainingCancelled,
+  trainingInvitation,
+  trainingPromoted,
+  trainingReminder,
+} from './training';
 import { checkinOverdue, requestCompleted, visitReturned } from './visits';
 
 /** Every email the platform sends. Add a template here and its data type follows. */
@@ -37,6 +42,7 @@ export const templates = {
   training_promoted: trainingPromoted,
   training_cancelled: trainingCancelled,
   training_invitation: trainingInvitation,
+  training_reminder: trainingReminder,
 };
 
 export type TemplateName = keyof typeof templates;

@@ -80,3 +80,35 @@ export const trainingInvitation = defineTemplate<{
     }),
   },
 });
+
+export const trainingReminder = defineTemplate<{
+  name: string;
+  title: string;
+  when: Bi;
+  place: string;
+  url: string;
+}>({
+  redactAfterSend: false,
+  content: {
+    ja: (d) => ({
+      subject: `【研修・明日】${d.title}（${d.when.ja}）`,
+      greeting: `${d.name} 様`,
+      paragraphs: [
+        `明日の研修「${d.title}」のお知らせです。`,
+        `日時：${d.when.ja}\n場所：${d.place}`,
+        '参加できなくなった場合は、下のリンクから申込を取り消してください（締切後は事務局へご連絡ください）。',
+      ],
+      action: { label: '研修を確認する', url: d.url },
+    }),
+    en: (d) => ({
+      subject: `[Training tomorrow] ${d.title} (${d.when.en})`,
+      greeting: `Dear ${d.name},`,
+      paragraphs: [
+        `A reminder of tomorrow's training "${d.title}".`,
+        `When: ${d.when.en}\nWhere: ${d.place}`,
+        'If you cannot come, cancel with the link below (after the deadline, tell the secretariat).',
+      ],
+      action: { label: 'See your trainings', url: d.url },
+    }),
+  },
+});

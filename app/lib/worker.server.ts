@@ -5,7 +5,7 @@ import { pruneAuthRecords } from '~/modules/auth/maintenance.server';
 import { advanceCascade, sweepCascades } from '~/modules/dispatch/cascade.server';
 import { CASCADE_STEP_TASK, expireOffers } from '~/modules/dispatch/requests.server';
 import { sendMouExpiryReminders } from '~/modules/partners/mous.server';
-import { recomputeAllTrained } from '~/modules/training/training.server';
+import { recomputeAllTrained, sendTrainingReminders } from '~/modules/training/training.server';
 import { watchCheckins } from '~/modules/visits/checkin.server';
 import { purgeExpiredCaseText } from '~/modules/visits/visits.server';
 import { getEnv } from './env.server';
@@ -47,6 +47,10 @@ export const taskList: TaskList = {
   recompute_trained: async () => {
     await recomputeAllTrained();
   },
+  training_reminders: async (_payload, helpers) => {
+    const n = await sendTrainingReminders();
+    if (n) helpers.logger.info(`training reminders: ${n}`);
+  },
   purge_case_text: async (_payload, helpers) => {
     const n = await purgeExpiredCaseText(getEnv().CASE_RETENTION_YEARS);
     if (n) helpers.logger.info(`case text purged after retention: ${n} requests`);
@@ -66,6 +70,8 @@ const crontab = [
   '0 23 * * * mou_expiry_reminders ?fill=1d',
   // Trained statuses follow the validity period (and any change of the required modules).
   '15 15 * * * recompute_trained ?fill=1d',
+  // The day before a session, at 9:00 JST.
+  '0 0 * * * training_reminders ?fill=1d',
   // Confidential text of cases closed beyond the retention period, nightly at 3:30 JST.
   '30 18 * * * purge_case_text ?fill=1d',
 ].join('\n');

@@ -9,6 +9,7 @@ import * as m20261123T1600 from './2026-11-23T1600_checkin';
 import * as m20261123T1700 from './2026-11-23T1700_scoped_consent';
 import * as m20261123T1800 from './2026-11-23T1800_training';
 import * as m20261123T1900 from './2026-11-23T1900_training_invitations';
+import * as m20261123T2000 from './2026-11-23T2000_training_reminders';
 
 /**
  * Every migration, in order. Listed statically (not read from the folder at run time) so the
@@ -26,4 +27,5 @@ export const migrations: Record<string, Migration> = {
   '2026-11-23T1700_scoped_consent': m20261123T1700,
   '2026-11-23T1800_training': m20261123T1800,
   '2026-11-23T1900_training_invitations': m20261123T1900,
+  '2026-11-23T2000_training_reminders': m20261123T2000,
 };

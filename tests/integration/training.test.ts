@@ -12,6 +12,7 @@ import {
   cancelSession,
   createSession,
   inviteAll,
+  sendTrainingReminders,
   recordAttendance,
   register,
 } from '~/modules/training/training.server';
@@ -250,5 +251,37 @@ describe('invitations', () => {
     expect(cancel.method).toBe('CANCEL');
     expect(cancel.event.uid).toBe(invite.event.uid);
     expect(cancel.event.sequence).toBe(1);
+  });
+});
+
+describe('reminders', () => {
+  it('the day before, the registered (not the waiting) are reminded, once', async () => {
+    const date = inDays(5);
+    const s = await session({
+      title: 'リマインダー研修',
+      capacity: 1,
+      date,
+      deadline: inDays(4),
+    });
+    const a = await makeDispatchablePartner('TRAIN-REMIND-A');
+    const b = await makeDispatchablePartner('TRAIN-REMIND-B');
+    await db.transaction().execute((tx) => register(tx, s, { id: a.userId, partnerId: a.id }));
+    await db.transaction().execute((tx) => register(tx, s, { id: b.userId, partnerId: b.id }));
+    const reminders = (to: string) =>
+      db
+        .selectFrom('outgoing_mail')
+        .select('subject')
+        .where('to_address', '=', to)
+        .where('template', '=', 'training_reminder')
+        .execute();
+    // Three days before: nothing yet.
+    const noonTokyo = new Date(`${date}T12:00:00+09:00`).getTime();
+    await sendTrainingReminders(new Date(noonTokyo - 3 * 86_400_000));
+    expect(await reminders(a.email)).toHaveLength(0);
+    const dayBefore = new Date(noonTokyo - 86_400_000);
+    await sendTrainingReminders(dayBefore);
+    await sendTrainingReminders(dayBefore);
+    expect(await reminders(a.email)).toHaveLength(1);
+    expect(await reminders(b.email)).toHaveLength(0);
   });
 });

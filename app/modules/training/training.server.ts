@@ -2,7 +2,7 @@ import { sql } from 'kysely';
 import type { Locale } from '../../../db/schema';
 import { db, type Queryable, type Tx } from '~/lib/db.server';
 import { appUrl, getEnv } from '~/lib/env.server';
-import { formatDateTime } from '~/lib/format';
+import { formatDateTime, tokyoDate } from '~/lib/format';
 import { audit } from '~/modules/audit/audit.server';
 import { DomainError } from '~/modules/errors';
 import { enqueueEmail } from '~/modules/mail/mail.server';
@@ -486,6 +486,57 @@ export async function cancelSession(tx: Tx, sessionId: string, actor: Actor) {
     subjectId: sessionId,
     ip: actor.ip,
   });
+}
+
+/**
+ * The day before (Tokyo dates): everyone registered for a session that starts tomorrow is
+ * reminded, once — the session is claimed by a conditional update in the same transaction.
+ */
+export async function sendTrainingReminders(now = new Date()): Promise<number> {
+  const tomorrow = tokyoDate(new Date(now.getTime() + 86_400_000));
+  const due = await db
+    .selectFrom('training_session')
+    .select('id')
+    .where('status', '=', 'scheduled')
+    .where('reminder_sent_at', 'is', null)
+    .where(sql<string>`(starts_at at time zone 'Asia/Tokyo')::date::text`, '=', tomorrow)
+    .execute();
+  let sent = 0;
+  for (const { id } of due) {
+    await db.transaction().execute(async (tx) => {
+      const s = await tx
+        .updateTable('training_session')
+        .set({ reminder_sent_at: sql`now()` })
+        .where('id', '=', id)
+        .where('reminder_sent_at', 'is', null)
+        .returning(['title', 'starts_at', 'venue', 'online_url'])
+        .executeTakeFirst();
+      if (!s) return;
+      const people = await tx
+        .selectFrom('training_registration as r')
+        .innerJoin('app_user as u', 'u.id', 'r.user_id')
+        .select(['u.email', 'u.name', 'u.locale'])
+        .where('r.session_id', '=', id)
+        .where('r.status', '=', 'registered')
+        .execute();
+      for (const p of people) {
+        await enqueueEmail(tx, {
+          template: 'training_reminder',
+          to: p.email,
+          locale: p.locale as Locale,
+          data: {
+            name: p.name,
+            title: s.title,
+            when: { ja: formatDateTime(s.starts_at, 'ja'), en: formatDateTime(s.starts_at, 'en') },
+            place: [s.venue, s.online_url].filter(Boolean).join(' / '),
+            url: `${appUrl()}/partner/trainings`,
+          },
+        });
+        sent++;
+      }
+    });
+  }
+  return sent;
 }
 
 /** Nightly: the validity period moves on, so trained statuses are recomputed for everyone. */
