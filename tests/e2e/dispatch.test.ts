@@ -5,6 +5,9 @@ import { formatDateTime } from '~/lib/format';
 import type { ReceivedMail } from './global-setup';
 import {
   baseUrl,
+  checkbox,
+  DEMO_PASSWORD,
+  field,
   launchBrowser,
   linkIn,
   loginAs,
@@ -14,7 +17,6 @@ import {
   readInbox,
   screenshot,
   submitLogin,
-  DEMO_PASSWORD,
   waitForHeading,
   waitForHydration,
   waitForMail,
@@ -71,13 +73,6 @@ function parseJaDateTime(s: string): Date {
   const pad = (x: string) => x.padStart(2, '0');
   return new Date(`${y}-${pad(mo)}-${pad(d)}T${h}:${mi}:00+09:00`);
 }
-
-const escapeRe = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-/** A form control by its visible label, with or without the " (必須)" marker. */
-const field = (scope: Page | Locator, label: string) =>
-  scope.getByLabel(new RegExp(`^${escapeRe(label)}(?: \\(必須\\))?$`));
-const checkbox = (scope: Page | Locator, label: string) =>
-  scope.getByRole('checkbox', { name: label, exact: true });
 
 /**
  * Runs `fn` in a fresh browser profile (signed in as `email` unless it is null), then fails on

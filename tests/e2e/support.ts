@@ -1,7 +1,13 @@
 import { existsSync, mkdirSync, promises as fs } from 'node:fs';
 import path from 'node:path';
-import { type Browser, type BrowserContext, chromium, type Page } from 'playwright-core';
-import { inject } from 'vitest';
+import {
+  type Browser,
+  type BrowserContext,
+  chromium,
+  type Locator,
+  type Page,
+} from 'playwright-core';
+import { expect, inject } from 'vitest';
 import type { ReceivedMail } from './global-setup';
 
 export const DEMO_PASSWORD = 'banso-demo-2026';
@@ -38,13 +44,16 @@ const errorsByContext = new WeakMap<BrowserContext, string[]>();
  */
 export async function newContext(
   browser: Browser,
-  opts: { locale?: string; javaScriptEnabled?: boolean } = {},
+  opts: { locale?: string; javaScriptEnabled?: boolean; phone?: boolean } = {},
 ): Promise<BrowserContext> {
   const context = await browser.newContext({
     baseURL: baseUrl(),
     locale: opts.locale ?? 'ja-JP',
-    viewport: { width: 1280, height: 800 },
     javaScriptEnabled: opts.javaScriptEnabled ?? true,
+    // A partner in the field: a 390×844 touch phone.
+    ...(opts.phone
+      ? { viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true }
+      : { viewport: { width: 1280, height: 800 } }),
   });
   context.setDefaultTimeout(15_000);
   context.setDefaultNavigationTimeout(30_000);
@@ -180,4 +189,64 @@ export function linkIn(mail: ReceivedMail, prefix: string): string {
     );
   }
   return [...links][0];
+}
+
+// ---- locating things the way a user does ------------------------------------------------------
+
+export const escapeRe = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+/** A form control by its visible label, with or without the " (必須)" / " (required)" marker. */
+export const field = (scope: Page | Locator, label: string) =>
+  scope.getByLabel(new RegExp(`^${escapeRe(label)}(?: \\((?:必須|required)\\))?$`));
+export const checkbox = (scope: Page | Locator, label: string) =>
+  scope.getByRole('checkbox', { name: label, exact: true });
+export const button = (scope: Page | Locator, name: string) =>
+  scope.getByRole('button', { name, exact: true });
+export const region = (page: Page, name: string) => page.getByRole('region', { name, exact: true });
+export const notice = (page: Page, text: string) =>
+  page.getByRole('status').filter({ hasText: text });
+export const isMailTo = (m: ReceivedMail, email: string) => m.envelopeTo.includes(email);
+
+/**
+ * Runs `fn` signed in as `who` in a fresh profile (a phone when asked), offline apart from the app
+ * (map tiles and other outside requests are refused, as on a closed network). The test fails with
+ * the page's uncaught errors and console errors, which name what React's minified messages do not.
+ */
+export async function signedIn<T>(
+  browser: Browser,
+  who: { email: string; password?: string },
+  fn: (page: Page) => Promise<T>,
+  opts: { phone?: boolean } = {},
+): Promise<T> {
+  const context = await newContext(browser, { phone: opts.phone });
+  const logged: string[] = [];
+  context.on('page', (page) =>
+    page.on('console', (msg) => {
+      if (msg.type() === 'error') logged.push(`${page.url()}: ${msg.text().slice(0, 300)}`);
+    }),
+  );
+  await context.route(
+    (url) => !url.href.startsWith(baseUrl()),
+    (route) => route.abort('internetdisconnected'),
+  );
+  try {
+    const page = await context.newPage();
+    await loginAs(page, who.email, who.password);
+    let result: T;
+    try {
+      result = await fn(page);
+    } catch (e) {
+      if (e instanceof Error) {
+        const uncaught = pageErrors(context);
+        if (uncaught.length)
+          e.message += `\nuncaught errors in the page:\n  ${uncaught.join('\n  ')}`;
+        if (logged.length)
+          e.message += `\nerrors in the browser console:\n  ${[...new Set(logged)].join('\n  ')}`;
+      }
+      throw e;
+    }
+    expect(pageErrors(context), 'uncaught errors in the page').toEqual([]);
+    return result;
+  } finally {
+    await context.close();
+  }
 }

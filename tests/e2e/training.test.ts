@@ -1,19 +1,25 @@
-import type { Browser, BrowserContext, Locator, Page } from 'playwright-core';
+import type { Browser, Locator, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import ja from '~/i18n/ja';
 import { formatDate, formatDateTime, formatTime } from '~/lib/format';
-import type { ReceivedMail } from './global-setup';
 import {
   baseUrl,
+  button,
+  checkbox,
   DEMO_PASSWORD,
+  escapeRe,
+  field,
+  isMailTo,
   launchBrowser,
   linkIn,
-  loginAs,
   newContext,
+  notice,
   pageErrors,
   pathname,
   readInbox,
+  region,
   screenshot,
+  signedIn,
   waitForHeading,
   waitForHydration,
   waitForMail,
@@ -130,16 +136,6 @@ const seats = (registered: number, capacity: number, waitlisted: number) =>
     .replace('{{capacity}}', String(capacity))
     .replace('{{waitlisted}}', String(waitlisted));
 
-const escapeRe = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-/** A form control by its visible label, with or without the " (必須)" marker. */
-const field = (scope: Page | Locator, label: string) =>
-  scope.getByLabel(new RegExp(`^${escapeRe(label)}(?: \\(必須\\))?$`));
-const checkbox = (scope: Page | Locator, label: string) =>
-  scope.getByRole('checkbox', { name: label, exact: true });
-const button = (scope: Page | Locator, name: string) =>
-  scope.getByRole('button', { name, exact: true });
-const region = (page: Page, name: string) => page.getByRole('region', { name, exact: true });
-const notice = (page: Page, text: string) => page.getByRole('status').filter({ hasText: text });
 const navLink = (page: Page, name: string) =>
   page.getByRole('navigation').getByRole('link', { name, exact: true });
 /**
@@ -151,73 +147,13 @@ const filterControl = (filters: Locator, label: string) =>
     .locator('label')
     .filter({ has: filters.page().getByText(label, { exact: true }) })
     .locator('input, select');
-const isMailTo = (m: ReceivedMail, email: string) => m.envelopeTo.includes(email);
 
-/**
- * Runs `fn` in a fresh browser profile signed in as `who`, on a desk (1280×800) or a phone
- * (390×844, touch), then fails on any uncaught error in its pages. Nothing leaves localhost, as
- * on a closed network.
- */
-async function as<T>(
+/** Signed in as `who` (a phone when asked); see signedIn in support.ts. */
+const as = <T>(
   who: { email: string; password: string },
   fn: (page: Page) => Promise<T>,
   opts: { phone?: boolean } = {},
-): Promise<T> {
-  let context: BrowserContext;
-  let uncaught: () => string[];
-  if (opts.phone) {
-    // support.ts's newContext has no viewport option: made the same way as in visits.test.ts.
-    context = await browser.newContext({
-      baseURL: baseUrl(),
-      locale: 'ja-JP',
-      viewport: { width: 390, height: 844 },
-      isMobile: true,
-      hasTouch: true,
-    });
-    context.setDefaultTimeout(15_000);
-    context.setDefaultNavigationTimeout(30_000);
-    const errors: string[] = [];
-    context.on('page', (page) =>
-      page.on('pageerror', (err) => errors.push(`${page.url()}: ${err.message}`)),
-    );
-    uncaught = () => [...errors];
-  } else {
-    const desk = await newContext(browser);
-    context = desk;
-    uncaught = () => pageErrors(desk);
-  }
-  // Errors logged to the console name what React's minified messages do not.
-  const logged: string[] = [];
-  context.on('page', (page) =>
-    page.on('console', (msg) => {
-      if (msg.type() === 'error') logged.push(`${page.url()}: ${msg.text().slice(0, 300)}`);
-    }),
-  );
-  await context.route(
-    (url) => !url.href.startsWith(baseUrl()),
-    (route) => route.abort('internetdisconnected'),
-  );
-  try {
-    const page = await context.newPage();
-    await loginAs(page, who.email, who.password);
-    let result: T;
-    try {
-      result = await fn(page);
-    } catch (e) {
-      if (e instanceof Error) {
-        if (uncaught().length)
-          e.message += `\nuncaught errors in the page:\n  ${uncaught().join('\n  ')}`;
-        if (logged.length)
-          e.message += `\nerrors in the browser console:\n  ${[...new Set(logged)].join('\n  ')}`;
-      }
-      throw e;
-    }
-    expect(uncaught(), 'uncaught errors in the page').toEqual([]);
-    return result;
-  } finally {
-    await context.close();
-  }
-}
+) => signedIn(browser, who, fn, opts);
 
 /** The error list of a TextField, and that the field points at it (aria-invalid, -describedby). */
 async function expectFieldError(input: Locator, message: string) {

@@ -6,12 +6,17 @@ import { formatDate } from '~/lib/format';
 import type { ReceivedMail } from './global-setup';
 import {
   baseUrl,
+  button,
+  checkbox,
+  escapeRe,
+  field,
   launchBrowser,
   linkIn,
   loginAs,
   newContext,
   pageErrors,
   pathname,
+  region,
   screenshot,
   waitForHeading,
   waitForHydration,
@@ -91,15 +96,6 @@ const RECEIPT = {
 /** REQ-…, given when the counselor creates the request. */
 let reference = '';
 
-const escapeRe = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-/** A form control by its visible label, with or without the required marker (either language). */
-const field = (scope: Page | Locator, label: string) =>
-  scope.getByLabel(new RegExp(`^${escapeRe(label)}(?: \\((?:必須|required)\\))?$`));
-const checkbox = (scope: Page | Locator, label: string) =>
-  scope.getByRole('checkbox', { name: label, exact: true });
-const button = (scope: Page | Locator, name: string) =>
-  scope.getByRole('button', { name, exact: true });
-const region = (page: Page, name: string) => page.getByRole('region', { name, exact: true });
 /** The facts of the visit on the review page, whose heading reads "date · partner status". */
 const visitFacts = (page: Page, status: string) =>
   page.getByRole('region', {
@@ -173,26 +169,13 @@ async function asCounselor<T>(fn: (page: Page, errors: () => string[]) => Promis
 }
 
 /**
- * The partner on a phone (390×844, touch). support.ts's newContext has no viewport option, so
- * the context is made here the same way, with its own record of uncaught page errors.
+ * The partner on a phone (390×844, touch).
  */
 async function asPartnerOnPhone<T>(
   fn: (page: Page, errors: () => string[]) => Promise<T>,
 ): Promise<T> {
-  const context = await browser.newContext({
-    baseURL: baseUrl(),
-    locale: 'ja-JP',
-    viewport: { width: 390, height: 844 },
-    isMobile: true,
-    hasTouch: true,
-  });
-  context.setDefaultTimeout(15_000);
-  context.setDefaultNavigationTimeout(30_000);
-  const errors: string[] = [];
-  context.on('page', (page) =>
-    page.on('pageerror', (err) => errors.push(`${page.url()}: ${err.message}`)),
-  );
-  return runIn(context, () => errors, MINATO.email, fn);
+  const context = await newContext(browser, { phone: true });
+  return runIn(context, () => pageErrors(context), MINATO.email, fn);
 }
 
 /** The cells' texts of the visit-table row of our visit. */
