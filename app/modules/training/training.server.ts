@@ -2,7 +2,7 @@ import { sql } from 'kysely';
 import type { Locale } from '../../../db/schema';
 import { db, type Queryable, type Tx } from '~/lib/db.server';
 import { appUrl, getEnv } from '~/lib/env.server';
-import { formatDateTime, tokyoDate } from '~/lib/format';
+import { bilingualDateTime, tokyoDate } from '~/lib/format';
 import { audit } from '~/modules/audit/audit.server';
 import { DomainError } from '~/modules/errors';
 import { enqueueEmail } from '~/modules/mail/mail.server';
@@ -257,7 +257,7 @@ async function promote(tx: Tx, s: { id: string; title: string; starts_at: Date }
     data: {
       name: next.name,
       title: s.title,
-      when: { ja: formatDateTime(s.starts_at, 'ja'), en: formatDateTime(s.starts_at, 'en') },
+      when: bilingualDateTime(s.starts_at),
       url: `${appUrl()}/partner/trainings`,
     },
   });
@@ -346,6 +346,17 @@ export async function trainingsExist(q: Queryable): Promise<boolean> {
   return !!row;
 }
 
+/** The people of a session with the given registration statuses, to email. */
+function sessionPeople(tx: Tx, sessionId: string, statuses: ('registered' | 'waitlisted')[]) {
+  return tx
+    .selectFrom('training_registration as r')
+    .innerJoin('app_user as u', 'u.id', 'r.user_id')
+    .select(['u.email', 'u.name', 'u.locale'])
+    .where('r.session_id', '=', sessionId)
+    .where('r.status', 'in', statuses)
+    .execute();
+}
+
 type IcsSession = {
   id: string;
   title: string;
@@ -421,12 +432,9 @@ export async function inviteAll(tx: Tx, sessionId: string, actor: Actor) {
       data: {
         name: p.name,
         title: s.title,
-        when: { ja: formatDateTime(s.starts_at, 'ja'), en: formatDateTime(s.starts_at, 'en') },
+        when: bilingualDateTime(s.starts_at),
         place: [s.venue, s.online_url].filter(Boolean).join(' / '),
-        registerBy: {
-          ja: formatDateTime(s.registration_deadline, 'ja'),
-          en: formatDateTime(s.registration_deadline, 'en'),
-        },
+        registerBy: bilingualDateTime(s.registration_deadline),
         url: `${appUrl()}/partner/trainings`,
       },
       attachments: [sessionIcs(s, 'REQUEST', { name: p.name, email: p.email })],
@@ -458,13 +466,7 @@ export async function cancelSession(tx: Tx, sessionId: string, actor: Actor) {
     .returning(['id', 'title', 'starts_at', 'ends_at', 'venue', 'online_url', 'sequence'])
     .executeTakeFirst();
   if (!s) throw new DomainError('training.errors.closed');
-  const people = await tx
-    .selectFrom('training_registration as r')
-    .innerJoin('app_user as u', 'u.id', 'r.user_id')
-    .select(['u.email', 'u.name', 'u.locale'])
-    .where('r.session_id', '=', sessionId)
-    .where('r.status', '!=', 'cancelled')
-    .execute();
+  const people = await sessionPeople(tx, sessionId, ['registered', 'waitlisted']);
   for (const p of people) {
     await enqueueEmail(tx, {
       template: 'training_cancelled',
@@ -473,7 +475,7 @@ export async function cancelSession(tx: Tx, sessionId: string, actor: Actor) {
       data: {
         name: p.name,
         title: s.title,
-        when: { ja: formatDateTime(s.starts_at, 'ja'), en: formatDateTime(s.starts_at, 'en') },
+        when: bilingualDateTime(s.starts_at),
         url: `${appUrl()}/partner/trainings`,
       },
       attachments: [sessionIcs(s, 'CANCEL', { name: p.name, email: p.email })],
@@ -512,13 +514,7 @@ export async function sendTrainingReminders(now = new Date()): Promise<number> {
         .returning(['title', 'starts_at', 'venue', 'online_url'])
         .executeTakeFirst();
       if (!s) return;
-      const people = await tx
-        .selectFrom('training_registration as r')
-        .innerJoin('app_user as u', 'u.id', 'r.user_id')
-        .select(['u.email', 'u.name', 'u.locale'])
-        .where('r.session_id', '=', id)
-        .where('r.status', '=', 'registered')
-        .execute();
+      const people = await sessionPeople(tx, id, ['registered']);
       for (const p of people) {
         await enqueueEmail(tx, {
           template: 'training_reminder',
@@ -527,7 +523,7 @@ export async function sendTrainingReminders(now = new Date()): Promise<number> {
           data: {
             name: p.name,
             title: s.title,
-            when: { ja: formatDateTime(s.starts_at, 'ja'), en: formatDateTime(s.starts_at, 'en') },
+            when: bilingualDateTime(s.starts_at),
             place: [s.venue, s.online_url].filter(Boolean).join(' / '),
             url: `${appUrl()}/partner/trainings`,
           },
