@@ -486,6 +486,80 @@ export interface TrainingRegistrationTable {
   updated_at: GeneratedTimestamp;
 }
 
+export interface AppSecretTable {
+  name: string;
+  value: string;
+  created_at: GeneratedTimestamp;
+}
+
+export interface TrainingInvitationTable {
+  session_id: string;
+  user_id: string;
+  invited_at: GeneratedTimestamp;
+}
+
+export interface TrainingMaterialTable {
+  id: Generated<string>;
+  session_id: string;
+  file_id: string;
+  created_by: string | null;
+  created_at: GeneratedTimestamp;
+}
+
+export interface ExternalContactTable {
+  id: Generated<string>;
+  organisation: string;
+  person_name: string;
+  email: string;
+  locale: Generated<Locale>;
+  active: Generated<boolean>;
+  created_by: string | null;
+  created_at: GeneratedTimestamp;
+}
+
+export type MeetingStatus = 'scheduled' | 'cancelled' | 'held';
+export type Rsvp = 'needs_action' | 'accepted' | 'declined' | 'tentative';
+export type Attendance = 'attended' | 'absent' | 'excused';
+
+export interface LiaisonMeetingTable {
+  id: Generated<string>;
+  fiscal_year: number;
+  quarter: number;
+  title: string;
+  starts_at: Timestamp;
+  ends_at: Timestamp;
+  venue: Generated<string>;
+  online_url: Generated<string>;
+  agenda: Generated<string>;
+  minutes: Generated<string>;
+  minutes_file_id: string | null;
+  status: Generated<MeetingStatus>;
+  sequence: Generated<number>;
+  invited_at: Timestamp | null;
+  created_by: string | null;
+  created_at: GeneratedTimestamp;
+  updated_at: GeneratedTimestamp;
+}
+
+export interface MeetingInviteeTable {
+  id: Generated<string>;
+  meeting_id: string;
+  user_id: string | null;
+  external_contact_id: string | null;
+  rsvp: Generated<Rsvp>;
+  rsvp_at: Timestamp | null;
+  rsvp_nonce: string;
+  rsvp_nonce_used_at: Timestamp | null;
+  attendance: Attendance | null;
+  invited_at: GeneratedTimestamp;
+}
+
+export interface CalendarFeedTable {
+  user_id: string;
+  token_hash: string;
+  created_at: GeneratedTimestamp;
+}
+
 export interface Database {
   partner: PartnerTable;
   prefecture: PrefectureTable;
@@ -509,6 +583,13 @@ export interface Database {
   training_session: TrainingSessionTable;
   training_session_module: TrainingSessionModuleTable;
   training_registration: TrainingRegistrationTable;
+  app_secret: AppSecretTable;
+  training_invitation: TrainingInvitationTable;
+  training_material: TrainingMaterialTable;
+  external_contact: ExternalContactTable;
+  liaison_meeting: LiaisonMeetingTable;
+  meeting_invitee: MeetingInviteeTable;
+  calendar_feed: CalendarFeedTable;
   app_user: AppUserTable;
   user_session: UserSessionTable;
   user_token: UserTokenTable;

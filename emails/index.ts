@@ -19,7 +19,9 @@ import {
   trainingInvitation,
   trainingPromoted,
   trainingReminder,
+  trainingUpdated,
 } from './training';
+import { meetingCancelled, meetingInvitation, meetingUpdated } from './meetings';
 import { checkinOverdue, requestCompleted, visitReturned } from './visits';
 
 /** Every email the platform sends. Add a template here and its data type follows. */
@@ -43,6 +45,10 @@ export const templates = {
   training_cancelled: trainingCancelled,
   training_invitation: trainingInvitation,
   training_reminder: trainingReminder,
+  training_updated: trainingUpdated,
+  meeting_invitation: meetingInvitation,
+  meeting_updated: meetingUpdated,
+  meeting_cancelled: meetingCancelled,
 };
 
 export type TemplateName = keyof typeof templates;

@@ -112,3 +112,35 @@ export const trainingReminder = defineTemplate<{
     }),
   },
 });
+
+export const trainingUpdated = defineTemplate<{
+  name: string;
+  title: string;
+  when: Bi;
+  place: string;
+  url: string;
+}>({
+  redactAfterSend: false,
+  content: {
+    ja: (d) => ({
+      subject: `【研修】日時・場所の変更：${d.title}`,
+      greeting: `${d.name} 様`,
+      paragraphs: [
+        `「${d.title}」の内容が変更されました。`,
+        `日時：${d.when.ja}\n場所：${d.place}`,
+        '添付の招待ファイル（.ics）を開くと、カレンダーの予定が更新されます。',
+      ],
+      action: { label: '研修を確認する', url: d.url },
+    }),
+    en: (d) => ({
+      subject: `[Training] Changed: ${d.title}`,
+      greeting: `Dear ${d.name},`,
+      paragraphs: [
+        `"${d.title}" has changed.`,
+        `When: ${d.when.en}\nWhere: ${d.place}`,
+        'Open the attached calendar file (.ics) to update the event in your calendar.',
+      ],
+      action: { label: 'See the training', url: d.url },
+    }),
+  },
+});

@@ -26,6 +26,8 @@ export function TextField({
   required,
   step,
   inputMode,
+  min,
+  max,
 }: {
   field: FieldMetadata<any>;
   label: string;
@@ -36,6 +38,9 @@ export function TextField({
   /** For numbers with decimals (the browser otherwise accepts whole numbers only). */
   step?: string;
   inputMode?: 'numeric' | 'decimal';
+  /** Bounds for dates and numbers (the server checks them too). */
+  min?: string;
+  max?: string;
 }) {
   const { t } = useTranslation();
   const hintId = `${field.id}-hint`;
@@ -53,6 +58,8 @@ export function TextField({
         required={required}
         step={step}
         inputMode={inputMode}
+        min={min}
+        max={max}
         aria-describedby={
           [field.errors ? field.errorId : '', hint ? hintId : ''].join(' ').trim() || undefined
         }

@@ -45,6 +45,9 @@ const envSchema = z.object({
   CHECKIN_ESCALATE_MINUTES: z.coerce.number().int().min(1).max(2880).default(60),
   /** Years an attended training module counts towards the trained status. */
   TRAINING_VALIDITY_YEARS: z.coerce.number().int().min(1).max(20).default(3),
+  /** Key for signed links (meeting RSVP). Optional: by default a random key is made in the
+   * database at the first migration, shared by every process on that database. */
+  APP_SECRET: z.string().min(32).optional(),
   /** Test hook: hold each cascade step's transaction open this long (crash tests). */
   CASCADE_STEP_DELAY_MS: z.coerce.number().int().min(0).max(60_000).default(0),
   /** Seed demo data into an empty database on start (default: on, except in production). */

@@ -31,3 +31,12 @@ export async function fileOf(formData: FormData, name: string) {
     ? { name: file.name, bytes: new Uint8Array(await file.arrayBuffer()) }
     : null;
 }
+
+/** A page with both plain and file forms: multipart bodies go through the upload limit. */
+export async function readAnyForm(
+  request: Request,
+): Promise<{ tooLarge: true } | { tooLarge: false; formData: FormData }> {
+  const type = request.headers.get('Content-Type') ?? '';
+  if (type.startsWith('multipart/form-data')) return readMultipartForm(request);
+  return { tooLarge: false, formData: await request.formData() };
+}

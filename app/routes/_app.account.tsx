@@ -17,12 +17,18 @@ import { audit } from '~/modules/audit/audit.server';
 import { blankSessionCookie, endAllSessions, requireUser } from '~/modules/auth/auth.server';
 import { changePasswordSchema } from '~/modules/auth/schemas';
 import { changePassword, setUserLocale } from '~/modules/auth/users.server';
+import { createFeed, feedStatus, revokeFeed } from '~/modules/calendar/calendar.server';
+import { formatDateTime } from '~/lib/format';
 
 export const meta: MetaFunction = () => [{ title: 'アカウント / Account' }];
 
 export async function loader({ request }: LoaderFunctionArgs) {
   const user = await requireUser(request);
-  return { user: { name: user.name, email: user.email, role: user.role, locale: user.locale } };
+  const feed = await feedStatus(db, user.id);
+  return {
+    user: { name: user.name, email: user.email, role: user.role, locale: user.locale },
+    feedSince: feed?.created_at ?? null,
+  };
 }
 
 export async function action({ request, context }: ActionFunctionArgs) {
@@ -38,6 +44,17 @@ export async function action({ request, context }: ActionFunctionArgs) {
       { intent, result: undefined, done: true },
       { headers: { 'Set-Cookie': localeCookie(lng) } },
     );
+  }
+
+  if (intent === 'feed-create') {
+    const url = await db
+      .transaction()
+      .execute((tx) => createFeed(tx, user.id, context.clientIp ?? null));
+    return { intent: 'feed' as const, result: undefined, done: true, feedUrl: url };
+  }
+  if (intent === 'feed-revoke') {
+    await db.transaction().execute((tx) => revokeFeed(tx, user.id, context.clientIp ?? null));
+    return { intent: 'feed' as const, result: undefined, done: true, feedUrl: null };
   }
 
   if (intent === 'logout-all') {
@@ -89,9 +106,10 @@ export async function action({ request, context }: ActionFunctionArgs) {
 }
 
 export default function AccountPage() {
-  const { user } = useLoaderData<typeof loader>();
+  const { user, feedSince } = useLoaderData<typeof loader>();
   const actionData = useActionData<typeof action>();
-  const { t } = useTranslation();
+  const { t, i18n } = useTranslation();
+  const feedUrl = actionData && 'feedUrl' in actionData ? actionData.feedUrl : undefined;
   const [form, fields] = useForm({
     id: 'change-password',
     lastResult: actionData?.intent === 'password' ? actionData.result : undefined,
@@ -131,6 +149,52 @@ export default function AccountPage() {
               ))}
             </fieldset>
             <SubmitButton intent="locale">{t('common.save')}</SubmitButton>
+          </Form>
+        </section>
+
+        <section className="card" aria-labelledby="cal">
+          <h2 id="cal">{t('calendar.feedTitle')}</h2>
+          <p className="hint">{t('calendar.feedIntro')}</p>
+          {feedUrl ? (
+            <div className="notice success" role="status">
+              <p>{t('calendar.feedCreated')}</p>
+              <label htmlFor="feed-url">{t('calendar.feedUrl')}</label>
+              <input
+                id="feed-url"
+                type="text"
+                readOnly
+                value={feedUrl}
+                onFocus={(e) => e.currentTarget.select()}
+                className="feed-url"
+              />
+            </div>
+          ) : feedUrl === null ? (
+            <Notice kind="success">{t('calendar.feedRevoked')}</Notice>
+          ) : null}
+          {feedSince && feedUrl === undefined ? (
+            <p>
+              {t('calendar.feedActive', {
+                time: formatDateTime(feedSince, i18n.language === 'en' ? 'en' : 'ja'),
+              })}
+            </p>
+          ) : null}
+          <Form method="post" className="action-row">
+            <SubmitButton
+              intent="feed-create"
+              className="button"
+              confirm={feedSince ? t('calendar.feedReplaceConfirm') : undefined}
+            >
+              {feedSince ? t('calendar.feedReplace') : t('calendar.feedCreate')}
+            </SubmitButton>
+            {feedSince || feedUrl ? (
+              <SubmitButton
+                intent="feed-revoke"
+                className="button danger"
+                confirm={t('calendar.feedRevokeConfirm')}
+              >
+                {t('calendar.feedRevoke')}
+              </SubmitButton>
+            ) : null}
           </Form>
         </section>
 

@@ -18,14 +18,17 @@ import {
   listModules,
   listSessions,
   myRegistrations,
+  materialsOfSessions,
+  personCertificate,
   register,
 } from '~/modules/training/training.server';
+import { meetingsOfUser } from '~/modules/meetings/meetings.server';
 
 export const meta: MetaFunction = () => [{ title: '研修 / Training' }];
 
 export async function loader({ request }: LoaderFunctionArgs) {
   const me = await requireRole(request, ['partner']);
-  const [sessions, mine, modules, partner] = await Promise.all([
+  const [sessions, mine, modules, partner, certificate, meetings] = await Promise.all([
     listSessions(db, { upcomingOnly: true }),
     myRegistrations(db, me.id),
     listModules(db),
@@ -34,9 +37,20 @@ export async function loader({ request }: LoaderFunctionArgs) {
       .select('trained_until')
       .where('id', '=', me.partnerId!)
       .executeTakeFirstOrThrow(),
+    personCertificate(db, me.id),
+    meetingsOfUser(db, me.id),
   ]);
+  const materials = await materialsOfSessions(db, Object.keys(mine));
   return {
     sessions,
+    materials,
+    meetings,
+    userId: me.id,
+    certificate: certificate && {
+      complete: certificate.complete,
+      validUntil: certificate.validUntil,
+      modules: certificate.modules.filter((m) => m.required),
+    },
     mine,
     modules,
     trainedUntil: partner.trained_until,
@@ -70,7 +84,18 @@ export async function action({ request }: ActionFunctionArgs) {
 }
 
 export default function PartnerTrainings() {
-  const { sessions, mine, modules, trainedUntil, today, now } = useLoaderData<typeof loader>();
+  const {
+    sessions,
+    mine,
+    modules,
+    trainedUntil,
+    today,
+    now,
+    materials,
+    meetings,
+    certificate,
+    userId,
+  } = useLoaderData<typeof loader>();
   const reply = useActionData<typeof action>();
   const { t, i18n } = useTranslation();
   const locale = i18n.language === 'en' ? 'en' : 'ja';
@@ -87,6 +112,33 @@ export default function PartnerTrainings() {
           : t('training.notTrained')}
       </p>
       <p className="hint">{t('training.intro')}</p>
+      {certificate ? (
+        <section className="card" aria-labelledby="cert-h">
+          <h2 id="cert-h">{t('training.myRecord')}</h2>
+          <ul className="plain-list">
+            {certificate.modules.map((m) => (
+              <li key={m.code}>
+                {locale === 'en' ? m.name_en : m.name_ja}:{' '}
+                {m.last_date && m.current
+                  ? t('training.attendedOn', { date: formatDate(m.last_date, locale) })
+                  : t('training.notYetAttended')}
+              </li>
+            ))}
+          </ul>
+          {certificate.complete ? (
+            <p>
+              <a className="button" href={`/certificates/${userId}`} download>
+                {t('training.certificateDownload')}
+              </a>{' '}
+              <span className="hint">
+                {t('training.validUntil', { date: formatDate(certificate.validUntil!, locale) })}
+              </span>
+            </p>
+          ) : (
+            <p className="hint">{t('training.certificateNotYet')}</p>
+          )}
+        </section>
+      ) : null}
       {reply?.outcome === 'registered' ? (
         <Notice kind="success">{t('training.registeredNotice')}</Notice>
       ) : null}
@@ -139,6 +191,20 @@ export default function PartnerTrainings() {
                   </span>
                 </p>
               ) : null}
+              {my && materials[s.id]?.length ? (
+                <ul className="plain-list" aria-label={t('training.materials')}>
+                  {materials[s.id]!.map((f) => (
+                    <li key={f.file_id}>
+                      <a href={`/files/${f.file_id}`}>{f.filename}</a>
+                    </li>
+                  ))}
+                </ul>
+              ) : null}
+              <p>
+                <a href={`/calendar/training/${s.id}.ics`} download>
+                  {t('calendar.download')}
+                </a>
+              </p>
               {open ? (
                 <Form method="post">
                   <input type="hidden" name="sessionId" value={s.id} />
@@ -159,6 +225,41 @@ export default function PartnerTrainings() {
           );
         })
       )}
+      <section className="section" aria-labelledby="meetings-h">
+        <h2 id="meetings-h">{t('meetings.title')}</h2>
+        {meetings.length === 0 ? (
+          <p className="empty">{t('meetings.noneForYou')}</p>
+        ) : (
+          meetings.map((m) => (
+            <article key={m.id} className="card">
+              <h3>{m.title}</h3>
+              <p>
+                {formatDateTime(m.starts_at, locale)}–{formatTime(m.ends_at, locale)} ·{' '}
+                {[m.venue, m.online_url].filter(Boolean).join(' / ')}
+              </p>
+              <p>
+                <span className="status">{tKey(t, `meetings.statuses.${m.status}`)}</span>{' '}
+                {t('meetings.yourReply')}: {tKey(t, `meetings.rsvpValues.${m.rsvp}`)}
+              </p>
+              {m.agenda ? <p className="pre-wrap">{m.agenda}</p> : null}
+              <p className="action-row">
+                <a href={`/calendar/meeting/${m.id}.ics`} download>
+                  {t('calendar.download')}
+                </a>
+                {m.minutes_file_id ? (
+                  <a href={`/files/${m.minutes_file_id}`}>{t('meetings.minutesFile')}</a>
+                ) : null}
+              </p>
+              {m.minutes ? (
+                <details>
+                  <summary>{t('meetings.minutes')}</summary>
+                  <p className="pre-wrap">{m.minutes}</p>
+                </details>
+              ) : null}
+            </article>
+          ))
+        )}
+      </section>
     </>
   );
 }

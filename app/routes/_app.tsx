@@ -12,6 +12,7 @@ type NavKey =
   | 'board'
   | 'visits'
   | 'trainings'
+  | 'meetings'
   | 'partners'
   | 'organisation'
   | 'users'
@@ -36,6 +37,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
   if (user.role === 'secretariat') {
     nav.push(
       { to: '/trainings', key: 'trainings' },
+      { to: '/meetings', key: 'meetings' },
       { to: '/secretariat/users', key: 'users' },
       { to: '/secretariat/mail', key: 'mail' },
     );

@@ -11,7 +11,7 @@ import {
   cancelRegistration,
   cancelSession,
   createSession,
-  inviteAll,
+  invite,
   sendTrainingReminders,
   recordAttendance,
   register,
@@ -226,22 +226,26 @@ describe('invitations', () => {
     return { att, method: cal.getFirstPropertyValue('method'), event };
   };
 
-  it('emails every partner user an .ics invitation; a cancellation is the same event, next sequence', async () => {
+  it('emails every user of an active partner an .ics invitation; a cancellation is the same event, next sequence', async () => {
     const partner = await makeDispatchablePartner('TRAIN-INVITE');
     const s = await session({ title: '招待テスト研修' });
-    const n = await db.transaction().execute((tx) => inviteAll(tx, s, { userId: secretariat.id }));
+    const n = await db
+      .transaction()
+      .execute((tx) => invite(tx, s, { all: true }, { userId: secretariat.id }));
     const partnerUsers = await db
-      .selectFrom('app_user')
-      .select('id')
-      .where('role', '=', 'partner')
-      .where('status', '=', 'active')
+      .selectFrom('app_user as u')
+      .innerJoin('partner as p', 'p.id', 'u.partner_id')
+      .select('u.id')
+      .where('u.role', '=', 'partner')
+      .where('u.status', '=', 'active')
+      .where('p.status', '=', 'active')
       .execute();
     expect(n).toBe(partnerUsers.length);
-    const invite = await icsOf(partner.email, 'training_invitation');
-    expect(invite.att.contentType).toContain('method=REQUEST');
-    expect(invite.method).toBe('REQUEST');
-    expect(invite.event.summary).toBe('招待テスト研修');
-    expect(invite.event.sequence).toBe(0);
+    const sent = await icsOf(partner.email, 'training_invitation');
+    expect(sent.att.contentType).toContain('method=REQUEST');
+    expect(sent.method).toBe('REQUEST');
+    expect(sent.event.summary).toBe('招待テスト研修');
+    expect(sent.event.sequence).toBe(0);
 
     await db
       .transaction()
@@ -249,7 +253,7 @@ describe('invitations', () => {
     await db.transaction().execute((tx) => cancelSession(tx, s, { userId: secretariat.id }));
     const cancel = await icsOf(partner.email, 'training_cancelled');
     expect(cancel.method).toBe('CANCEL');
-    expect(cancel.event.uid).toBe(invite.event.uid);
+    expect(cancel.event.uid).toBe(sent.event.uid);
     expect(cancel.event.sequence).toBe(1);
   });
 });

@@ -35,6 +35,8 @@ describe('email templates', () => {
           arrival: true,
           partnerPhone: '096-000-0000',
           planned: { ja: '10:00', en: '10:00' },
+          agenda: '1. 報告',
+          rsvpUrl: 'http://localhost:3000/rsvp/x',
         } as never);
         expect(out.subject.length, `${name}/${locale}`).toBeGreaterThan(5);
         expect(out.text.length).toBeGreaterThan(20);

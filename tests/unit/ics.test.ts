@@ -1,6 +1,6 @@
 import ICAL from 'ical.js';
 import { describe, expect, it } from 'vitest';
-import { buildIcs } from '~/modules/training/ics.server';
+import { buildIcs } from '~/modules/calendar/ics.server';
 
 const base = {
   uid: 'training-0b6f@banso.example',

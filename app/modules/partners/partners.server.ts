@@ -518,3 +518,44 @@ export async function partnerMapPoints(q: Queryable, filters: PartnerFilters, li
       ] as const,
   );
 }
+
+/**
+ * Active partners to pick from (invitations): by prefecture, by name, or not yet trained.
+ * At most `limit` rows; `total` says how many matched.
+ */
+export async function partnerChoices(
+  q: Queryable,
+  f: { prefecture?: number; untrained?: boolean; name?: string },
+  limit = 300,
+) {
+  let query = q
+    .selectFrom('partner as p')
+    .leftJoin('prefecture as pr', 'pr.code', 'p.prefecture_code')
+    .where('p.status', '=', 'active');
+  if (f.prefecture) query = query.where('p.prefecture_code', '=', f.prefecture);
+  if (f.untrained)
+    query = query.where((eb) =>
+      eb.or([eb('p.trained_until', 'is', null), sql<boolean>`p.trained_until < current_date`]),
+    );
+  if (f.name) query = query.where('p.name', 'ilike', `%${f.name.replace(/[%_\\]/g, '\\$&')}%`);
+  const [rows, count] = await Promise.all([
+    query
+      .select(['p.id', 'p.name', 'pr.name as prefecture', 'pr.name_en as prefecture_en'])
+      .orderBy('p.prefecture_code')
+      .orderBy('p.name')
+      .limit(limit)
+      .execute(),
+    query.select((eb) => eb.fn.countAll<string>().as('n')).executeTakeFirstOrThrow(),
+  ]);
+  return { rows, total: Number(count.n) };
+}
+
+/** The chooser's filters from a URL (GET form). */
+export function choiceFilters(url: URL) {
+  const pref = Number(url.searchParams.get('pref'));
+  return {
+    prefecture: Number.isInteger(pref) && pref >= 1 && pref <= 47 ? pref : undefined,
+    untrained: url.searchParams.get('untrained') === '1',
+    name: (url.searchParams.get('name') ?? '').trim().slice(0, 100) || undefined,
+  };
+}

@@ -5,10 +5,12 @@ import { appUrl, getEnv } from '~/lib/env.server';
 import { bilingualDateTime, tokyoDate } from '~/lib/format';
 import { audit } from '~/modules/audit/audit.server';
 import { DomainError } from '~/modules/errors';
+import { storeUpload } from '~/modules/files/files.server';
 import { enqueueEmail } from '~/modules/mail/mail.server';
+import { BOLD, REGULAR, renderPdf } from '~/modules/pdf/pdf.server';
 import { isUuid } from '~/modules/partners/partners.server';
 import type { MailAttachment } from '../../../db/schema';
-import { buildIcs } from './ics.server';
+import { buildIcs, organizer } from '~/modules/calendar/ics.server';
 import { ATTENDANCE } from './training-schema';
 import type { SessionInput } from './training-schema';
 
@@ -116,6 +118,7 @@ export async function listRegistrations(q: Queryable, sessionId: string) {
     .innerJoin('partner as p', 'p.id', 'r.partner_id')
     .select([
       'r.id',
+      'r.user_id',
       'r.status',
       'r.attendance',
       'r.registered_at',
@@ -215,7 +218,10 @@ export async function cancelRegistration(
   await promote(tx, s);
 }
 
-async function promote(tx: Tx, s: { id: string; title: string; starts_at: Date }) {
+async function promote(
+  tx: Tx,
+  s: { id: string; title: string; starts_at: Date },
+): Promise<boolean> {
   const next = await tx
     .selectFrom('training_registration as r')
     .innerJoin('app_user as u', 'u.id', 'r.user_id')
@@ -226,7 +232,7 @@ async function promote(tx: Tx, s: { id: string; title: string; starts_at: Date }
     .orderBy('r.id')
     .limit(1)
     .executeTakeFirst();
-  if (!next) return;
+  if (!next) return false;
   const capacity = (
     await tx
       .selectFrom('training_session')
@@ -244,7 +250,7 @@ async function promote(tx: Tx, s: { id: string; title: string; starts_at: Date }
         .executeTakeFirstOrThrow()
     ).n,
   );
-  if (taken >= capacity) return;
+  if (taken >= capacity) return false;
   await tx
     .updateTable('training_registration')
     .set({ status: 'registered', updated_at: sql`now()` })
@@ -261,6 +267,7 @@ async function promote(tx: Tx, s: { id: string; title: string; starts_at: Date }
       url: `${appUrl()}/partner/trainings`,
     },
   });
+  return true;
 }
 
 /**
@@ -367,27 +374,27 @@ type IcsSession = {
   sequence: number;
 };
 
-/** The session as an .ics attachment for one person (the organiser is the sender address). */
-function sessionIcs(
-  s: IcsSession,
-  method: 'REQUEST' | 'CANCEL',
-  attendee: { name: string; email: string },
-): MailAttachment {
-  const from = getEnv().MAIL_FROM;
-  const email = /<([^>]+)>/.exec(from)?.[1] ?? from;
-  const name = from.replace(/<[^>]*>/, '').trim() || email;
-  const text = buildIcs({
+/** The session as an iCalendar event (UID stable across updates; SEQUENCE from the row). */
+export function sessionEvent(s: IcsSession) {
+  return {
     uid: `training-${s.id}@${new URL(appUrl()).hostname}`,
     sequence: s.sequence,
-    method,
     start: s.starts_at,
     end: s.ends_at,
     summary: s.title,
     location: [s.venue, s.online_url].filter(Boolean).join(' / '),
     url: `${appUrl()}/partner/trainings`,
-    organizer: { name, email },
-    attendee,
-  });
+    organizer: organizer(getEnv().MAIL_FROM),
+  };
+}
+
+/** The session as an .ics attachment for one person. */
+function sessionIcs(
+  s: IcsSession,
+  method: 'REQUEST' | 'CANCEL',
+  attendee: { name: string; email: string },
+): MailAttachment {
+  const text = buildIcs({ ...sessionEvent(s), method, attendee });
   return {
     filename: method === 'CANCEL' ? 'cancel.ics' : 'invite.ics',
     contentType: `text/calendar; charset=utf-8; method=${method}`,
@@ -395,11 +402,14 @@ function sessionIcs(
   };
 }
 
+export type Audience = { all: true } | { partnerIds: string[] };
+
 /**
- * Invites every active partner user by email, with an iCalendar invitation attached; the link
- * leads to registration. Returns how many were invited.
+ * Invites the active users of all active partners, or of the chosen ones, by email with an
+ * iCalendar invitation; the link leads to registration. People already invited are not emailed
+ * again. Returns how many were invited now.
  */
-export async function inviteAll(tx: Tx, sessionId: string, actor: Actor) {
+export async function invite(tx: Tx, sessionId: string, audience: Audience, actor: Actor) {
   const s = await tx
     .selectFrom('training_session')
     .select([
@@ -418,13 +428,34 @@ export async function inviteAll(tx: Tx, sessionId: string, actor: Actor) {
     .executeTakeFirst();
   if (!s) throw new DomainError('errors.notFound');
   if (s.status !== 'scheduled') throw new DomainError('training.errors.closed');
-  const people = await tx
-    .selectFrom('app_user')
-    .select(['email', 'name', 'locale'])
-    .where('role', '=', 'partner')
-    .where('status', '=', 'active')
-    .execute();
-  for (const p of people) {
+  if ('partnerIds' in audience && !audience.partnerIds.filter(isUuid).length)
+    throw new DomainError('training.errors.noneChosen', 'partnerIds');
+  let people = tx
+    .selectFrom('app_user as u')
+    .innerJoin('partner as p', 'p.id', 'u.partner_id')
+    .select(['u.id', 'u.email', 'u.name', 'u.locale'])
+    .where('u.role', '=', 'partner')
+    .where('u.status', '=', 'active')
+    .where('p.status', '=', 'active')
+    .where(({ not, exists, selectFrom }) =>
+      not(
+        exists(
+          selectFrom('training_invitation as i')
+            .select('i.user_id')
+            .where('i.session_id', '=', sessionId)
+            .whereRef('i.user_id', '=', 'u.id'),
+        ),
+      ),
+    );
+  if ('partnerIds' in audience)
+    people = people.where('p.id', 'in', audience.partnerIds.filter(isUuid));
+  const list = await people.orderBy('u.id').execute();
+  if (list.length)
+    await tx
+      .insertInto('training_invitation')
+      .values(list.map((p) => ({ session_id: sessionId, user_id: p.id })))
+      .execute();
+  for (const p of list) {
     await enqueueEmail(tx, {
       template: 'training_invitation',
       to: p.email,
@@ -450,10 +481,135 @@ export async function inviteAll(tx: Tx, sessionId: string, actor: Actor) {
     action: 'training.invite',
     subjectType: 'training_session',
     subjectId: sessionId,
-    detail: { invited: people.length },
+    detail: {
+      invited: list.length,
+      audience: 'partnerIds' in audience ? audience.partnerIds.length : 'all',
+    },
     ip: actor.ip,
   });
-  return people.length;
+  return list.length;
+}
+
+/** Everyone who holds the event in a calendar: the invited and the registered or waiting. */
+function eventHolders(tx: Tx, sessionId: string) {
+  return tx
+    .selectFrom('app_user as u')
+    .select(['u.email', 'u.name', 'u.locale'])
+    .where(({ or, exists, selectFrom }) =>
+      or([
+        exists(
+          selectFrom('training_invitation as i')
+            .select('i.user_id')
+            .where('i.session_id', '=', sessionId)
+            .whereRef('i.user_id', '=', 'u.id'),
+        ),
+        exists(
+          selectFrom('training_registration as r')
+            .select('r.user_id')
+            .where('r.session_id', '=', sessionId)
+            .where('r.status', 'in', ['registered', 'waitlisted'])
+            .whereRef('r.user_id', '=', 'u.id'),
+        ),
+      ]),
+    )
+    .where('u.status', '=', 'active')
+    .execute();
+}
+
+/**
+ * Changes a scheduled session. When the time, place or title changes, everyone holding the
+ * event gets the update as the same UID with the next SEQUENCE (METHOD:REQUEST), so calendars
+ * move it. More places promote from the waiting list; fewer than already registered are refused.
+ */
+export async function updateSession(tx: Tx, sessionId: string, input: SessionInput, actor: Actor) {
+  const before = await tx
+    .selectFrom('training_session')
+    .selectAll()
+    .where('id', '=', sessionId)
+    .forUpdate()
+    .executeTakeFirst();
+  if (!before) throw new DomainError('errors.notFound');
+  if (before.status !== 'scheduled') throw new DomainError('training.errors.closed');
+  const known = await tx
+    .selectFrom('curriculum_module')
+    .select('code')
+    .where('code', 'in', input.modules)
+    .execute();
+  if (known.length !== new Set(input.modules).size)
+    throw new DomainError('errors.invalidChoice', 'modules');
+  const registered = Number(
+    (
+      await tx
+        .selectFrom('training_registration')
+        .select((eb) => eb.fn.countAll<string>().as('n'))
+        .where('session_id', '=', sessionId)
+        .where('status', '=', 'registered')
+        .executeTakeFirstOrThrow()
+    ).n,
+  );
+  if (input.capacity < registered)
+    throw new DomainError('training.errors.capacityBelowRegistered', 'capacity');
+  const starts = tokyo(input.date, input.startTime);
+  const ends = tokyo(input.date, input.endTime);
+  const changed =
+    starts.getTime() !== before.starts_at.getTime() ||
+    ends.getTime() !== before.ends_at.getTime() ||
+    input.venue !== before.venue ||
+    input.onlineUrl !== before.online_url ||
+    input.title !== before.title;
+  const s = await tx
+    .updateTable('training_session')
+    .set({
+      title: input.title,
+      starts_at: starts,
+      ends_at: ends,
+      venue: input.venue,
+      online_url: input.onlineUrl,
+      capacity: input.capacity,
+      instructor: input.instructor,
+      registration_deadline: tokyo(input.deadline, '23:59'),
+      sequence: changed ? sql`sequence + 1` : sql`sequence`,
+      // A new date deserves a new reminder.
+      reminder_sent_at: changed ? null : before.reminder_sent_at,
+      updated_at: sql`now()`,
+    })
+    .where('id', '=', sessionId)
+    .returning(['id', 'title', 'starts_at', 'ends_at', 'venue', 'online_url', 'sequence'])
+    .executeTakeFirstOrThrow();
+  await tx.deleteFrom('training_session_module').where('session_id', '=', sessionId).execute();
+  await tx
+    .insertInto('training_session_module')
+    .values([...new Set(input.modules)].map((m) => ({ session_id: sessionId, module_code: m })))
+    .execute();
+  for (let i = registered; i < input.capacity; i++) if (!(await promote(tx, s))) break;
+  let notified = 0;
+  if (changed) {
+    for (const p of await eventHolders(tx, sessionId)) {
+      await enqueueEmail(tx, {
+        template: 'training_updated',
+        to: p.email,
+        locale: p.locale as Locale,
+        data: {
+          name: p.name,
+          title: s.title,
+          when: bilingualDateTime(s.starts_at),
+          place: [s.venue, s.online_url].filter(Boolean).join(' / '),
+          url: `${appUrl()}/partner/trainings`,
+        },
+        attachments: [sessionIcs(s, 'REQUEST', { name: p.name, email: p.email })],
+      });
+      notified++;
+    }
+  }
+  await audit(tx, {
+    actorId: actor.userId,
+    action: 'training.update',
+    subjectType: 'training_session',
+    subjectId: sessionId,
+    detail: { changed, notified },
+    ip: actor.ip,
+  });
+  return { changed, notified };
 }
 
 export async function cancelSession(tx: Tx, sessionId: string, actor: Actor) {
@@ -466,7 +622,7 @@ export async function cancelSession(tx: Tx, sessionId: string, actor: Actor) {
     .returning(['id', 'title', 'starts_at', 'ends_at', 'venue', 'online_url', 'sequence'])
     .executeTakeFirst();
   if (!s) throw new DomainError('training.errors.closed');
-  const people = await sessionPeople(tx, sessionId, ['registered', 'waitlisted']);
+  const people = await eventHolders(tx, sessionId);
   for (const p of people) {
     await enqueueEmail(tx, {
       template: 'training_cancelled',
@@ -538,4 +694,269 @@ export async function sendTrainingReminders(now = new Date()): Promise<number> {
 /** Nightly: the validity period moves on, so trained statuses are recomputed for everyone. */
 export function recomputeAllTrained() {
   return db.transaction().execute((tx) => recomputeTrained(tx));
+}
+
+// ---------------------------------------------------------------------------------------------
+// Materials (PDF handouts per session)
+
+export function listMaterials(q: Queryable, sessionId: string) {
+  return q
+    .selectFrom('training_material as tm')
+    .innerJoin('stored_file as f', 'f.id', 'tm.file_id')
+    .select(['tm.id', 'tm.file_id', 'f.filename', 'f.size'])
+    .where('tm.session_id', '=', sessionId)
+    .orderBy('tm.created_at')
+    .execute();
+}
+
+export async function addMaterial(
+  tx: Tx,
+  sessionId: string,
+  file: { name: string; bytes: Uint8Array },
+  actor: Actor,
+) {
+  const s = await tx
+    .selectFrom('training_session')
+    .select(['id', 'status'])
+    .where('id', '=', sessionId)
+    .forUpdate()
+    .executeTakeFirst();
+  if (!s) throw new DomainError('errors.notFound');
+  if (s.status === 'cancelled') throw new DomainError('training.errors.cancelled', 'material');
+  const fileId = await storeUpload(tx, file, {
+    purpose: 'training_material',
+    createdBy: actor.userId,
+    field: 'material',
+    allowed: ['pdf'],
+    wrongTypeCode: 'errors.pdfOnly',
+  });
+  await tx
+    .insertInto('training_material')
+    .values({ session_id: sessionId, file_id: fileId, created_by: actor.userId })
+    .execute();
+  await audit(tx, {
+    actorId: actor.userId,
+    action: 'training.material_add',
+    subjectType: 'training_session',
+    subjectId: sessionId,
+    detail: { fileId },
+    ip: actor.ip,
+  });
+}
+
+export async function removeMaterial(tx: Tx, sessionId: string, materialId: string, actor: Actor) {
+  if (!isUuid(materialId)) throw new DomainError('errors.notFound');
+  const gone = await tx
+    .deleteFrom('training_material')
+    .where('id', '=', materialId)
+    .where('session_id', '=', sessionId)
+    .returning('file_id')
+    .executeTakeFirst();
+  if (!gone) throw new DomainError('errors.notFound');
+  await audit(tx, {
+    actorId: actor.userId,
+    action: 'training.material_remove',
+    subjectType: 'training_session',
+    subjectId: sessionId,
+    detail: { fileId: gone.file_id },
+    ip: actor.ip,
+  });
+}
+
+/** Materials go to the secretariat and to partner people invited to or registered for the session. */
+export async function materialForViewer(
+  q: Queryable,
+  fileId: string,
+  viewer: { id: string; role: string },
+) {
+  if (!isUuid(fileId)) return null;
+  let query = q
+    .selectFrom('training_material as tm')
+    .select('tm.session_id as id')
+    .where('tm.file_id', '=', fileId);
+  if (viewer.role !== 'secretariat')
+    query = query.where(({ or, exists, selectFrom }) =>
+      or([
+        exists(
+          selectFrom('training_invitation as i')
+            .select('i.user_id')
+            .whereRef('i.session_id', '=', 'tm.session_id')
+            .where('i.user_id', '=', viewer.id),
+        ),
+        exists(
+          selectFrom('training_registration as r')
+            .select('r.user_id')
+            .whereRef('r.session_id', '=', 'tm.session_id')
+            .where('r.user_id', '=', viewer.id)
+            .where('r.status', 'in', ['registered', 'waitlisted']),
+        ),
+      ]),
+    );
+  return (await query.executeTakeFirst()) ?? null;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Certificate of completion (per person)
+
+/**
+ * A person's record: for each module, the last held session they attended. Complete when every
+ * required module was attended within the validity period; valid until the oldest of those
+ * attendances plus the period — the same rule as the partner's trained status.
+ */
+export async function personCertificate(q: Queryable, userId: string, now = new Date()) {
+  if (!isUuid(userId)) return null;
+  const person = await q
+    .selectFrom('app_user as u')
+    .leftJoin('partner as p', 'p.id', 'u.partner_id')
+    .select(['u.id', 'u.name', 'u.role', 'p.name as partner_name', 'u.partner_id'])
+    .where('u.id', '=', userId)
+    .executeTakeFirst();
+  if (!person) return null;
+  const years = getEnv().TRAINING_VALIDITY_YEARS;
+  const modules = await q
+    .selectFrom('curriculum_module as cm')
+    .leftJoin(
+      (eb) =>
+        eb
+          .selectFrom('training_registration as r')
+          .innerJoin('training_session as s', 's.id', 'r.session_id')
+          .innerJoin('training_session_module as sm', 'sm.session_id', 's.id')
+          .select([
+            'sm.module_code',
+            sql<string>`max((s.starts_at at time zone 'Asia/Tokyo')::date)::text`.as('last_date'),
+          ])
+          .where('r.user_id', '=', userId)
+          .where('r.attendance', '=', 'attended')
+          .where('s.status', '=', 'held')
+          .groupBy('sm.module_code')
+          .as('x'),
+      (join) => join.onRef('x.module_code', '=', 'cm.code'),
+    )
+    .select(['cm.code', 'cm.name_ja', 'cm.name_en', 'cm.required', 'x.last_date'])
+    .orderBy('cm.sort')
+    .execute();
+  const today = tokyoDate(now);
+  // Like PostgreSQL's date + interval 'n years': 29 February becomes 28 February.
+  const addYears = (d: string) => {
+    const [y, m, day] = d.split('-').map(Number) as [number, number, number];
+    const last = new Date(Date.UTC(y + years, m, 0)).getUTCDate();
+    return `${y + years}-${String(m).padStart(2, '0')}-${String(Math.min(day, last)).padStart(2, '0')}`;
+  };
+  const required = modules.filter((m) => m.required);
+  const dates = required.map((m) => m.last_date);
+  const validUntil =
+    required.length && dates.every((d): d is string => !!d)
+      ? addYears(dates.reduce((a, b) => (a < b ? a : b)))
+      : null;
+  return {
+    ...person,
+    modules: modules.map((m) => ({
+      ...m,
+      current: !!m.last_date && addYears(m.last_date) >= today,
+    })),
+    validUntil,
+    complete: !!validUntil && validUntil >= today,
+  };
+}
+export type PersonCertificate = NonNullable<Awaited<ReturnType<typeof personCertificate>>>;
+
+/** The certificate of completion as a bilingual A4 PDF. */
+export function certificatePdf(c: PersonCertificate, now = new Date()): Promise<Buffer> {
+  const day = (iso: string) => {
+    const [y, m, d] = iso.split('-');
+    return `${y}年${Number(m)}月${Number(d)}日 (${iso})`;
+  };
+  const issued = tokyoDate(now);
+  return renderPdf(
+    (doc) => {
+      const width = doc.page.width - 112;
+      doc.font(BOLD).fontSize(30).text('修了証', { align: 'center' });
+      doc.font(REGULAR).fontSize(14).text('Certificate of Completion', { align: 'center' });
+      doc.moveDown(0.5);
+      doc
+        .fontSize(9)
+        .fillColor('#555')
+        .text(`No. ${c.id.slice(0, 8).toUpperCase()}-${issued.replaceAll('-', '')}`, {
+          align: 'right',
+        })
+        .fillColor('#000');
+      doc.moveDown(1.5);
+      doc.font(BOLD).fontSize(22).text(`${c.name} 様`, { align: 'center' });
+      if (c.partner_name) doc.font(REGULAR).fontSize(12).text(c.partner_name, { align: 'center' });
+      doc.moveDown(1.5);
+      doc
+        .font(REGULAR)
+        .fontSize(11)
+        .text(
+          'あなたは伴走連携ネットワークの伴走者研修において、下記の必須科目をすべて修了したことを証します。',
+          { width },
+        )
+        .moveDown(0.3)
+        .fontSize(10)
+        .fillColor('#333')
+        .text(
+          'This certifies that the above-named person has completed every required module of the accompaniment partner training of the Accompaniment Partner Network.',
+          { width },
+        )
+        .fillColor('#000');
+      doc.moveDown(1.2);
+      const x = 56;
+      const col2 = x + width * 0.68;
+      doc.font(BOLD).fontSize(10).text('科目 / Module', x, doc.y, { continued: false });
+      const headY = doc.y - 14;
+      doc.text('受講日 / Attended', col2, headY);
+      doc
+        .moveTo(x, doc.y + 2)
+        .lineTo(x + width, doc.y + 2)
+        .stroke();
+      doc.moveDown(0.4);
+      for (const m of c.modules.filter((m) => m.last_date)) {
+        const y = doc.y;
+        doc
+          .font(m.required ? BOLD : REGULAR)
+          .fontSize(10)
+          .text(`${m.name_ja} / ${m.name_en}${m.required ? '' : '（上級 / advanced）'}`, x, y, {
+            width: width * 0.66,
+          });
+        const after = doc.y;
+        doc.font(REGULAR).text(m.last_date!, col2, y);
+        doc.y = Math.max(after, doc.y) + 3;
+      }
+      doc.moveDown(1.2);
+      doc
+        .font(BOLD)
+        .fontSize(12)
+        .text(`有効期限 / Valid until: ${c.validUntil ? day(c.validUntil) : '—'}`, x, doc.y, {
+          width,
+        });
+      doc.moveDown(2.5);
+      doc
+        .font(REGULAR)
+        .fontSize(11)
+        .text(`発行日 / Issued: ${day(issued)}`, { align: 'right', width })
+        .moveDown(0.3)
+        .font(BOLD)
+        .fontSize(13)
+        .text('伴走連携ネットワーク 事務局', { align: 'right', width })
+        .font(REGULAR)
+        .fontSize(10)
+        .text('Accompaniment Partner Network — Secretariat', { align: 'right', width });
+    },
+    { title: `修了証 / Certificate of Completion — ${c.name}`, author: '伴走連携ネットワーク' },
+  );
+}
+
+/** Materials of the given sessions, grouped by session (a partner user's registered ones). */
+export async function materialsOfSessions(q: Queryable, sessionIds: string[]) {
+  if (!sessionIds.length) return {} as Record<string, { file_id: string; filename: string }[]>;
+  const rows = await q
+    .selectFrom('training_material as tm')
+    .innerJoin('stored_file as f', 'f.id', 'tm.file_id')
+    .select(['tm.session_id', 'tm.file_id', 'f.filename'])
+    .where('tm.session_id', 'in', sessionIds)
+    .orderBy('tm.created_at')
+    .execute();
+  const out: Record<string, { file_id: string; filename: string }[]> = {};
+  for (const r of rows) (out[r.session_id] ??= []).push(r);
+  return out;
 }

@@ -1,5 +1,6 @@
-// iCalendar (RFC 5545) for training sessions: invitations, updates and cancellations that
-// calendar programs understand. Times are written in Asia/Tokyo with its VTIMEZONE.
+// iCalendar (RFC 5545/5546) for trainings and liaison meetings: invitations, updates and
+// cancellations that calendar programs understand, and subscription feeds. Times are written in
+// Asia/Tokyo with its VTIMEZONE.
 
 export interface IcsEvent {
   uid: string;
@@ -73,18 +74,13 @@ const utcStamp = (d: Date) =>
     .replace(/[-:]/g, '')
     .replace(/\.\d{3}Z$/, 'Z');
 
-export function buildIcs(e: IcsEvent): string {
-  const lines = [
-    'BEGIN:VCALENDAR',
-    'VERSION:2.0',
-    'PRODID:-//Banso Network//Training//JA',
-    'CALSCALE:GREGORIAN',
-    `METHOD:${e.method}`,
-    ...VTIMEZONE,
+/** One VEVENT; its status follows the method unless given (a feed lists cancelled events too). */
+function vevent(e: IcsEvent, stamp: Date, status?: 'CONFIRMED' | 'CANCELLED'): string[] {
+  return [
     'BEGIN:VEVENT',
     `UID:${e.uid}`,
     `SEQUENCE:${e.sequence}`,
-    `DTSTAMP:${utcStamp(e.now ?? new Date())}`,
+    `DTSTAMP:${utcStamp(stamp)}`,
     `DTSTART;TZID=Asia/Tokyo:${tokyoLocal(e.start)}`,
     `DTEND;TZID=Asia/Tokyo:${tokyoLocal(e.end)}`,
     `SUMMARY:${escapeText(e.summary)}`,
@@ -97,9 +93,49 @@ export function buildIcs(e: IcsEvent): string {
           `ATTENDEE;CN=${param(e.attendee.name)};ROLE=REQ-PARTICIPANT;PARTSTAT=NEEDS-ACTION;RSVP=FALSE:mailto:${e.attendee.email}`,
         ]
       : []),
-    `STATUS:${e.method === 'CANCEL' ? 'CANCELLED' : 'CONFIRMED'}`,
+    `STATUS:${status ?? (e.method === 'CANCEL' ? 'CANCELLED' : 'CONFIRMED')}`,
     'END:VEVENT',
+  ];
+}
+
+function calendar(method: IcsEvent['method'], body: string[], name?: string): string {
+  const lines = [
+    'BEGIN:VCALENDAR',
+    'VERSION:2.0',
+    'PRODID:-//Banso Network//Calendar//JA',
+    'CALSCALE:GREGORIAN',
+    `METHOD:${method}`,
+    ...(name ? [`X-WR-CALNAME:${escapeText(name)}`, 'X-WR-TIMEZONE:Asia/Tokyo'] : []),
+    ...VTIMEZONE,
+    ...body,
     'END:VCALENDAR',
   ];
   return lines.map(foldLine).join('\r\n') + '\r\n';
+}
+
+/** An invitation, update or cancellation of one event (iTIP: METHOD REQUEST or CANCEL). */
+export function buildIcs(e: IcsEvent): string {
+  return calendar(e.method, vevent(e, e.now ?? new Date()));
+}
+
+/** A subscription feed (METHOD:PUBLISH): every event with its own status. */
+export function buildFeed(
+  name: string,
+  events: (Omit<IcsEvent, 'method'> & { cancelled: boolean })[],
+  now = new Date(),
+): string {
+  return calendar(
+    'PUBLISH',
+    events.flatMap((e) =>
+      vevent({ ...e, method: 'PUBLISH' }, now, e.cancelled ? 'CANCELLED' : 'CONFIRMED'),
+    ),
+    name,
+  );
+}
+
+/** The organiser of every event: the platform's sender address. */
+export function organizer(mailFrom: string): { name: string; email: string } {
+  const email = /<([^>]+)>/.exec(mailFrom)?.[1] ?? mailFrom;
+  const name = mailFrom.replace(/<[^>]*>/, '').trim() || email;
+  return { name, email };
 }
