@@ -69,8 +69,24 @@ describe('demo data', () => {
       .where('trained_until', '>', new Date().toISOString().slice(0, 10))
       .execute();
     expect(trained).toHaveLength(4);
+    // Liaison meetings for the next four fiscal quarters and public agencies to invite.
+    const meetings = await db
+      .selectFrom('liaison_meeting')
+      .select(['fiscal_year', 'quarter'])
+      .orderBy('fiscal_year')
+      .orderBy('quarter')
+      .execute();
+    expect(meetings).toHaveLength(4);
+    expect(
+      new Set(meetings.map((m) => m.fiscal_year * 4 + m.quarter)).size,
+      'four different quarters',
+    ).toBe(4);
+    const contacts = await db.selectFrom('external_contact').select('id').execute();
+    expect(contacts).toHaveLength(3);
 
     await seedDemo(() => {}, 120);
+    expect(await db.selectFrom('liaison_meeting').select('id').execute()).toHaveLength(4);
+    expect(await db.selectFrom('external_contact').select('id').execute()).toHaveLength(3);
     expect(await count('partner')).toBe(first.partners);
     expect(await db.selectFrom('accompaniment_request').select('id').execute()).toHaveLength(2);
     expect(await count('app_user')).toBe(first.users);

@@ -1,5 +1,6 @@
 import type { Role } from '../../../db/schema';
 import { db, type Tx } from '~/lib/db.server';
+import { createNextFour } from '~/modules/meetings/meetings.server';
 import { recomputeTrained } from '~/modules/training/training.server';
 import { partnerSchema } from '~/modules/partners/partner-schema';
 import { createPartner, matchKey, tokyoToday } from '~/modules/partners/partners.server';
@@ -214,6 +215,7 @@ export async function seedDemo(
     }
     const counts = await generatePartners(tx, { count: generated });
     await seedDemoTraining(tx);
+    await seedDemoMeetings(tx);
     return counts;
   });
   await seedDemoCases(log);
@@ -274,6 +276,44 @@ async function seedDemoTraining(tx: Tx) {
     tx,
     people.map((u) => u.partner_id!),
   );
+}
+
+/**
+ * Public agencies to invite, and the liaison meetings of the next four quarters (not yet
+ * invited: the secretariat checks dates first, as in real use).
+ */
+async function seedDemoMeetings(tx: Tx) {
+  if (!(await tx.selectFrom('external_contact').select('id').limit(1).executeTakeFirst())) {
+    await tx
+      .insertInto('external_contact')
+      .values([
+        {
+          organisation: '外国人在留支援センター（FRESC）',
+          person_name: '佐藤 一郎',
+          email: 'fresc@agency.example',
+        },
+        {
+          organisation: '外国人技能実習機構（OTIT）熊本事務所',
+          person_name: '高橋 直子',
+          email: 'otit-kumamoto@agency.example',
+        },
+        {
+          organisation: '熊本労働局',
+          person_name: 'Daniel Moore',
+          email: 'labour-bureau@agency.example',
+          locale: 'en',
+        },
+      ])
+      .execute();
+  }
+  if (await tx.selectFrom('liaison_meeting').select('id').limit(1).executeTakeFirst()) return;
+  const secretariat = await tx
+    .selectFrom('app_user')
+    .select('id')
+    .where('role', '=', 'secretariat')
+    .where('email', 'like', '%@demo.example')
+    .executeTakeFirst();
+  if (secretariat) await createNextFour(tx, { userId: secretariat.id });
 }
 
 const localIn = (hours: number) =>
