@@ -915,9 +915,7 @@ export function certificatePdf(c: PersonCertificate, now = new Date()): Promise<
         doc
           .font(m.required ? BOLD : REGULAR)
           .fontSize(10)
-          .text(`${m.name_ja} / ${m.name_en}${m.required ? '' : '（上級 / advanced）'}`, x, y, {
-            width: width * 0.66,
-          });
+          .text(`${m.name_ja} / ${m.name_en}`, x, y, { width: width * 0.66 });
         const after = doc.y;
         doc.font(REGULAR).text(m.last_date!, col2, y);
         doc.y = Math.max(after, doc.y) + 3;
