@@ -560,6 +560,85 @@ export interface CalendarFeedTable {
   created_at: GeneratedTimestamp;
 }
 
+export type StatementStatus = 'draft' | 'approved' | 'paid' | 'void';
+type Money = ColumnType<number, number | undefined, number>;
+
+export interface PaymentBatchTable {
+  id: Generated<string>;
+  reference: string;
+  transfer_date: string;
+  status: Generated<'open' | 'paid'>;
+  statement_count: number;
+  /** bigint: read as a string */
+  total_transfer: ColumnType<string, number | string, number | string>;
+  created_by: string | null;
+  created_at: GeneratedTimestamp;
+  closed_at: Timestamp | null;
+}
+
+export interface PaymentStatementTable {
+  id: Generated<string>;
+  reference: string;
+  partner_id: string;
+  month: string;
+  status: Generated<StatementStatus>;
+  invoice_number: string | null;
+  withholding_applies: boolean;
+  subtotal: Money;
+  taxable_base: Money;
+  consumption_tax: Money;
+  withholding_tax: Money;
+  total: Money;
+  transfer: Money;
+  created_by: string | null;
+  created_at: GeneratedTimestamp;
+  approved_by: string | null;
+  approved_at: Timestamp | null;
+  second_approved_by: string | null;
+  voided_by: string | null;
+  voided_at: Timestamp | null;
+  void_reason: string | null;
+  batch_id: string | null;
+  paid_on: string | null;
+  payment_result: 'paid' | 'unpaid' | null;
+  updated_at: GeneratedTimestamp;
+}
+
+export interface PaymentLineTable {
+  id: Generated<string>;
+  statement_id: string;
+  kind:
+    | 'visit_base'
+    | 'visit_extra_hours'
+    | 'travel_km'
+    | 'travel_actual'
+    | 'interpreter'
+    | 'shelter_nights'
+    | 'adjustment';
+  source_key: string | null;
+  visit_id: string | null;
+  stay_id: string | null;
+  work_date: string | null;
+  mou_id: string | null;
+  quantity: ColumnType<string, number | string, number | string>;
+  unit: 'visit' | 'hour' | 'km' | 'yen' | 'minute' | 'bed_night';
+  unit_price: number;
+  amount: number;
+  taxable: boolean;
+  note: Generated<string>;
+  reason: string | null;
+  live: Generated<boolean>;
+  created_by: string | null;
+  created_at: GeneratedTimestamp;
+}
+
+export interface PaymentNightTable {
+  line_id: string;
+  stay_id: string;
+  night: string;
+  live: Generated<boolean>;
+}
+
 export interface Database {
   partner: PartnerTable;
   prefecture: PrefectureTable;
@@ -590,6 +669,10 @@ export interface Database {
   liaison_meeting: LiaisonMeetingTable;
   meeting_invitee: MeetingInviteeTable;
   calendar_feed: CalendarFeedTable;
+  payment_batch: PaymentBatchTable;
+  payment_statement: PaymentStatementTable;
+  payment_line: PaymentLineTable;
+  payment_night: PaymentNightTable;
   app_user: AppUserTable;
   user_session: UserSessionTable;
   user_token: UserTokenTable;

@@ -22,6 +22,7 @@ import {
   trainingUpdated,
 } from './training';
 import { meetingCancelled, meetingInvitation, meetingUpdated } from './meetings';
+import { statementApproved } from './payments';
 import { checkinOverdue, requestCompleted, visitReturned } from './visits';
 
 /** Every email the platform sends. Add a template here and its data type follows. */
@@ -49,6 +50,7 @@ export const templates = {
   meeting_invitation: meetingInvitation,
   meeting_updated: meetingUpdated,
   meeting_cancelled: meetingCancelled,
+  statement_approved: statementApproved,
 };
 
 export type TemplateName = keyof typeof templates;

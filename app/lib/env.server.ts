@@ -48,6 +48,29 @@ const envSchema = z.object({
   /** Key for signed links (meeting RSVP). Optional: by default a random key is made in the
    * database at the first migration, shared by every process on that database. */
   APP_SECRET: z.string().min(32).optional(),
+  /** Payments: a second secretariat user must approve each statement. */
+  PAYMENT_SECOND_APPROVAL: bool.default('false'),
+  /** Payer of bank transfers (Zengin header): consignor code from the bank, names in kana. */
+  PAYER_CONSIGNOR_CODE: z
+    .string()
+    .regex(/^[0-9]{10}$/)
+    .default('0000000000'),
+  PAYER_CONSIGNOR_NAME: z.string().min(1).max(40).default('ﾊﾞﾝｿｳﾚﾝｹｲﾈｯﾄﾜｰｸ'),
+  PAYER_BANK_CODE: z
+    .string()
+    .regex(/^[0-9]{4}$/)
+    .default('0000'),
+  PAYER_BANK_NAME: z.string().max(15).default(''),
+  PAYER_BRANCH_CODE: z
+    .string()
+    .regex(/^[0-9]{3}$/)
+    .default('000'),
+  PAYER_BRANCH_NAME: z.string().max(15).default(''),
+  PAYER_ACCOUNT_TYPE: z.enum(['ordinary', 'current', 'savings']).default('ordinary'),
+  PAYER_ACCOUNT_NUMBER: z
+    .string()
+    .regex(/^[0-9]{7}$/)
+    .default('0000000'),
   /** Test hook: hold each cascade step's transaction open this long (crash tests). */
   CASCADE_STEP_DELAY_MS: z.coerce.number().int().min(0).max(60_000).default(0),
   /** Seed demo data into an empty database on start (default: on, except in production). */

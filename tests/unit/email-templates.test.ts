@@ -37,6 +37,8 @@ describe('email templates', () => {
           planned: { ja: '10:00', en: '10:00' },
           agenda: '1. 報告',
           rsvpUrl: 'http://localhost:3000/rsvp/x',
+          month: '2026-10',
+          transfer: 12345,
         } as never);
         expect(out.subject.length, `${name}/${locale}`).toBeGreaterThan(5);
         expect(out.text.length).toBeGreaterThan(20);

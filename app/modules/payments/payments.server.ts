@@ -1,0 +1,809 @@
+import { sql } from 'kysely';
+import type { Locale } from '../../../db/schema';
+import { db, type Queryable, type Tx } from '~/lib/db.server';
+import { appUrl, getEnv } from '~/lib/env.server';
+import { tokyoDate } from '~/lib/format';
+import { audit } from '~/modules/audit/audit.server';
+import { DomainError } from '~/modules/errors';
+import { enqueueEmail } from '~/modules/mail/mail.server';
+import { isUuid } from '~/modules/partners/partners.server';
+import {
+  type MouFees,
+  nightsInMonth,
+  type PricedLine,
+  priceNights,
+  priceVisit,
+  statementTotals,
+} from './fees';
+
+type Actor = { userId: string; ip?: string | null };
+
+export const isMonth = (m: string) => /^\d{4}-(0[1-9]|1[0-2])$/.test(m);
+const monthEnd = (month: string) => {
+  const [y, m] = month.split('-').map(Number) as [number, number];
+  return new Date(Date.UTC(y, m, 0)).toISOString().slice(0, 10);
+};
+const monthOf = (date: string) => date.slice(0, 7);
+
+/** The MOU in force on a date (not a draft; latest start wins if two overlap). */
+async function mouOn(tx: Tx, partnerId: string, date: string) {
+  return tx
+    .selectFrom('mou')
+    .select([
+      'id',
+      'visit_base_fee',
+      'base_hours',
+      'hourly_fee',
+      'travel_mode',
+      'travel_per_km',
+      'travel_cap',
+      'interpreter_hourly',
+      'shelter_per_night',
+      'consumption_tax',
+    ])
+    .where('partner_id', '=', partnerId)
+    .where('status', '!=', 'draft')
+    .where('valid_from', '<=', date)
+    .where((eb) => eb.or([eb('valid_until', 'is', null), eb('valid_until', '>=', date)]))
+    .orderBy('valid_from', 'desc')
+    .limit(1)
+    .executeTakeFirst();
+}
+
+const fees = (m: NonNullable<Awaited<ReturnType<typeof mouOn>>>): MouFees => ({
+  ...m,
+  base_hours: Number(m.base_hours),
+});
+
+export type BuildResult = {
+  partnerId: string;
+  statementId: string | null;
+  added: number;
+  skipped: { kind: 'visit' | 'stay'; id: string; reason: 'noMou' }[];
+  outcome: 'created' | 'updated' | 'unchanged' | 'locked' | 'nothing';
+};
+
+/**
+ * Builds (or tops up) a partner's draft statement for a month from approved visits dated up to
+ * the month's end and shelter nights of months that have ended, that are on no live statement.
+ * Each item is priced by the MOU in force on its date. The partner row is locked, so two builds
+ * for the same partner queue; the database's unique indexes stop double payment regardless.
+ */
+export async function buildStatement(
+  tx: Tx,
+  partnerId: string,
+  month: string,
+  actor: Actor,
+  now = new Date(),
+): Promise<BuildResult> {
+  if (!isMonth(month)) throw new DomainError('payments.errors.badMonth', 'month');
+  if (!isUuid(partnerId)) throw new DomainError('errors.notFound');
+  const partner = await tx
+    .selectFrom('partner')
+    .select(['id', 'withholding_tax', 'invoice_number'])
+    .where('id', '=', partnerId)
+    .forUpdate()
+    .executeTakeFirst();
+  if (!partner) throw new DomainError('errors.notFound');
+  const result: BuildResult = {
+    partnerId,
+    statementId: null,
+    added: 0,
+    skipped: [],
+    outcome: 'nothing',
+  };
+  const existing = await tx
+    .selectFrom('payment_statement')
+    .select(['id', 'status'])
+    .where('partner_id', '=', partnerId)
+    .where('month', '=', month)
+    .where('status', '!=', 'void')
+    .executeTakeFirst();
+  if (existing && existing.status !== 'draft')
+    return { ...result, statementId: existing.id, outcome: 'locked' };
+
+  const end = monthEnd(month);
+  const today = tokyoDate(now);
+  const pending: {
+    line: PricedLine;
+    source_key: string;
+    visit_id?: string;
+    stay_id?: string;
+    work_date: string;
+    mou_id: string;
+    nights?: string[];
+  }[] = [];
+
+  const visits = await tx
+    .selectFrom('visit as v')
+    .select([
+      'v.id',
+      'v.visit_date',
+      'v.starts_at',
+      'v.ends_at',
+      'v.travel_km',
+      'v.travel_cost',
+      'v.interpreter_minutes',
+    ])
+    .where('v.partner_id', '=', partnerId)
+    .where('v.status', '=', 'approved')
+    .where('v.visit_date', '<=', end)
+    .where(({ not, exists, selectFrom }) =>
+      not(
+        exists(
+          selectFrom('payment_line as l')
+            .select('l.id')
+            .where('l.live', '=', true)
+            .where('l.source_key', '=', sql<string>`'visit:' || v.id::text`),
+        ),
+      ),
+    )
+    .orderBy('v.visit_date')
+    .orderBy('v.id')
+    .execute();
+  for (const v of visits) {
+    const mou = await mouOn(tx, partnerId, v.visit_date);
+    if (!mou) {
+      result.skipped.push({ kind: 'visit', id: v.id, reason: 'noMou' });
+      continue;
+    }
+    const lines = priceVisit(fees(mou), {
+      minutes: Math.round((v.ends_at.getTime() - v.starts_at.getTime()) / 60_000),
+      travel_km: v.travel_km === null ? null : Number(v.travel_km),
+      travel_cost: v.travel_cost,
+      interpreter_minutes: v.interpreter_minutes,
+    });
+    for (const line of lines)
+      pending.push({
+        line,
+        source_key: `visit:${v.id}`,
+        visit_id: v.id,
+        work_date: v.visit_date,
+        mou_id: mou.id,
+      });
+  }
+
+  // Nights are billed once their month has ended (the first of this month in Tokyo).
+  const billableBefore = `${today.slice(0, 7)}-01`;
+  const lastNight = end < billableBefore ? end : null;
+  if (lastNight) {
+    const stays = await tx
+      .selectFrom('shelter_stay')
+      .select(['id', 'beds', 'check_in', 'check_out'])
+      .where('partner_id', '=', partnerId)
+      .where('check_in', '<=', lastNight)
+      .orderBy('check_in')
+      .execute();
+    for (const s of stays) {
+      const taken = new Set(
+        (
+          await tx
+            .selectFrom('payment_night')
+            .select('night')
+            .where('stay_id', '=', s.id)
+            .where('live', '=', true)
+            .execute()
+        ).map((n) => n.night),
+      );
+      // Every month from the check-in to this statement's month.
+      const nights: string[] = [];
+      for (let m = monthOf(s.check_in); m <= month;) {
+        nights.push(...nightsInMonth(s.check_in, s.check_out, m));
+        const [y, mm] = m.split('-').map(Number) as [number, number];
+        m = new Date(Date.UTC(y, mm, 1)).toISOString().slice(0, 7);
+      }
+      const open = nights.filter((n) => !taken.has(n) && n <= lastNight);
+      // One line per month and MOU, so each line is priced by one MOU.
+      const groups = new Map<string, { mouId: string; nights: string[]; fees: MouFees }>();
+      for (const night of open) {
+        const mou = await mouOn(tx, partnerId, night);
+        if (!mou) {
+          if (!result.skipped.some((x) => x.id === s.id))
+            result.skipped.push({ kind: 'stay', id: s.id, reason: 'noMou' });
+          continue;
+        }
+        const key = `${monthOf(night)}:${mou.id}`;
+        const g = groups.get(key) ?? { mouId: mou.id, nights: [], fees: fees(mou) };
+        g.nights.push(night);
+        groups.set(key, g);
+      }
+      for (const [key, g] of groups)
+        for (const line of priceNights(g.fees, s.beds, g.nights.length))
+          pending.push({
+            line: {
+              ...line,
+              note: `${g.nights[0]} – ${g.nights.at(-1)}${line.note ? ` (${line.note})` : ''}`,
+            },
+            source_key: `stay:${s.id}:${key}`,
+            stay_id: s.id,
+            work_date: g.nights[0]!,
+            mou_id: g.mouId,
+            nights: g.nights,
+          });
+    }
+  }
+
+  if (!pending.length && !existing) return result;
+  let statementId = existing?.id;
+  if (!statementId) {
+    const seq = await sql<{ n: string }>`select nextval('payment_statement_seq') as n`.execute(tx);
+    statementId = (
+      await tx
+        .insertInto('payment_statement')
+        .values({
+          reference: `PS-${month.replace('-', '')}-${String(seq.rows[0]!.n).padStart(6, '0')}`,
+          partner_id: partnerId,
+          month,
+          invoice_number: partner.invoice_number,
+          withholding_applies: partner.withholding_tax,
+          created_by: actor.userId,
+        })
+        .returning('id')
+        .executeTakeFirstOrThrow()
+    ).id;
+  }
+  for (const p of pending) {
+    const { id: lineId } = await tx
+      .insertInto('payment_line')
+      .values({
+        statement_id: statementId,
+        kind: p.line.kind,
+        source_key: p.source_key,
+        visit_id: p.visit_id ?? null,
+        stay_id: p.stay_id ?? null,
+        work_date: p.work_date,
+        mou_id: p.mou_id,
+        quantity: p.line.quantity,
+        unit: p.line.unit,
+        unit_price: p.line.unitPrice,
+        amount: p.line.amount,
+        taxable: p.line.taxable,
+        note: p.line.note,
+        created_by: actor.userId,
+      })
+      .returning('id')
+      .executeTakeFirstOrThrow();
+    if (p.nights?.length)
+      await tx
+        .insertInto('payment_night')
+        .values(p.nights.map((night) => ({ line_id: lineId, stay_id: p.stay_id!, night })))
+        .execute();
+  }
+  await recomputeTotals(tx, statementId);
+  await audit(tx, {
+    actorId: actor.userId,
+    action: existing ? 'payment.statement_topup' : 'payment.statement_build',
+    subjectType: 'payment_statement',
+    subjectId: statementId,
+    detail: { month, lines: pending.length, skipped: result.skipped.length },
+    ip: actor.ip,
+  });
+  return {
+    ...result,
+    statementId,
+    added: pending.length,
+    outcome: existing ? (pending.length ? 'updated' : 'unchanged') : 'created',
+  };
+}
+
+/** Partners with approved work or shelter stays not yet on a live statement (for "all at once"). */
+export async function partnersWithWork(q: Queryable, month: string) {
+  const end = monthEnd(month);
+  const rows = await sql<{ partner_id: string }>`
+    select distinct v.partner_id from visit v
+      where v.status = 'approved' and v.visit_date <= ${end}
+        and not exists (select 1 from payment_line l where l.live and l.source_key = 'visit:' || v.id::text)
+    union
+    select distinct s.partner_id from shelter_stay s
+      where s.check_in <= ${end}
+        and exists (select 1 from mou m where m.partner_id = s.partner_id and m.shelter_per_night > 0)`.execute(
+    q,
+  );
+  return rows.rows.map((r) => r.partner_id);
+}
+
+/** Builds every partner's statement for the month, one transaction per partner. */
+export async function buildAll(month: string, actor: Actor, now = new Date()) {
+  if (!isMonth(month)) throw new DomainError('payments.errors.badMonth', 'month');
+  const results: BuildResult[] = [];
+  for (const partnerId of await partnersWithWork(db, month))
+    results.push(
+      await db.transaction().execute((tx) => buildStatement(tx, partnerId, month, actor, now)),
+    );
+  return results;
+}
+
+export async function recomputeTotals(tx: Tx, statementId: string) {
+  const s = await tx
+    .selectFrom('payment_statement')
+    .select('withholding_applies')
+    .where('id', '=', statementId)
+    .executeTakeFirstOrThrow();
+  const lines = await tx
+    .selectFrom('payment_line')
+    .select(['amount', 'taxable'])
+    .where('statement_id', '=', statementId)
+    .where('live', '=', true)
+    .execute();
+  const totals = statementTotals(lines, s.withholding_applies);
+  await tx
+    .updateTable('payment_statement')
+    .set({
+      subtotal: totals.subtotal,
+      taxable_base: totals.taxableBase,
+      consumption_tax: totals.consumptionTax,
+      withholding_tax: totals.withholdingTax,
+      total: totals.total,
+      transfer: totals.transfer,
+      updated_at: sql`now()`,
+    })
+    .where('id', '=', statementId)
+    .execute();
+  return totals;
+}
+
+async function lockStatement(tx: Tx, id: string) {
+  if (!isUuid(id)) throw new DomainError('errors.notFound');
+  const s = await tx
+    .selectFrom('payment_statement')
+    .selectAll()
+    .where('id', '=', id)
+    .forUpdate()
+    .executeTakeFirst();
+  if (!s) throw new DomainError('errors.notFound');
+  return s;
+}
+
+/** An explicit adjustment (reason required) on a draft; the amount may be negative. */
+export async function addAdjustment(
+  tx: Tx,
+  statementId: string,
+  input: { amount: number; reason: string; taxable: boolean },
+  actor: Actor,
+) {
+  const s = await lockStatement(tx, statementId);
+  if (s.status !== 'draft') throw new DomainError('payments.errors.notDraft');
+  const reason = input.reason.trim();
+  if (!reason) throw new DomainError('payments.errors.reasonRequired', 'reason');
+  if (reason.length > 500) throw new DomainError('errors.tooLong', 'reason');
+  if (!Number.isInteger(input.amount) || input.amount === 0 || Math.abs(input.amount) > 10_000_000)
+    throw new DomainError('payments.errors.badAmount', 'amount');
+  await tx
+    .insertInto('payment_line')
+    .values({
+      statement_id: statementId,
+      kind: 'adjustment',
+      quantity: 1,
+      unit: 'yen',
+      unit_price: input.amount,
+      amount: input.amount,
+      taxable: input.taxable,
+      reason,
+      created_by: actor.userId,
+    })
+    .execute();
+  const totals = await recomputeTotals(tx, statementId);
+  if (totals.total < 0) throw new DomainError('payments.errors.negativeTotal', 'amount');
+  await audit(tx, {
+    actorId: actor.userId,
+    action: 'payment.adjust',
+    subjectType: 'payment_statement',
+    subjectId: statementId,
+    detail: { amount: input.amount },
+    ip: actor.ip,
+  });
+}
+
+/**
+ * Approves a draft. With PAYMENT_SECOND_APPROVAL the first approval is recorded and a different
+ * secretariat user completes it. The partner's users are emailed once it is approved.
+ */
+export async function approveStatement(tx: Tx, id: string, actor: Actor) {
+  const s = await lockStatement(tx, id);
+  if (s.status !== 'draft') throw new DomainError('payments.errors.notDraft');
+  const needSecond = getEnv().PAYMENT_SECOND_APPROVAL;
+  if (needSecond && !s.approved_by) {
+    await tx
+      .updateTable('payment_statement')
+      .set({ approved_by: actor.userId, updated_at: sql`now()` })
+      .where('id', '=', id)
+      .execute();
+    await audit(tx, {
+      actorId: actor.userId,
+      action: 'payment.approve_first',
+      subjectType: 'payment_statement',
+      subjectId: id,
+      ip: actor.ip,
+    });
+    return 'awaitingSecond' as const;
+  }
+  if (needSecond && s.approved_by === actor.userId)
+    throw new DomainError('payments.errors.sameApprover');
+  await tx
+    .updateTable('payment_statement')
+    .set({
+      status: 'approved',
+      approved_by: s.approved_by ?? actor.userId,
+      second_approved_by: needSecond ? actor.userId : null,
+      approved_at: sql`now()`,
+      updated_at: sql`now()`,
+    })
+    .where('id', '=', id)
+    .execute();
+  const people = await tx
+    .selectFrom('app_user')
+    .select(['email', 'name', 'locale'])
+    .where('partner_id', '=', s.partner_id)
+    .where('role', '=', 'partner')
+    .where('status', '=', 'active')
+    .execute();
+  for (const p of people)
+    await enqueueEmail(tx, {
+      template: 'statement_approved',
+      to: p.email,
+      locale: p.locale as Locale,
+      data: {
+        name: p.name,
+        reference: s.reference,
+        month: s.month,
+        transfer: s.transfer,
+        url: `${appUrl()}/partner/statements/${s.id}`,
+      },
+    });
+  await audit(tx, {
+    actorId: actor.userId,
+    action: 'payment.approve',
+    subjectType: 'payment_statement',
+    subjectId: id,
+    ip: actor.ip,
+  });
+  return 'approved' as const;
+}
+
+/** Voids a draft or an approved statement not yet in a batch: its lines become billable again. */
+export async function voidStatement(tx: Tx, id: string, reason: string, actor: Actor) {
+  const s = await lockStatement(tx, id);
+  if (s.status === 'void') throw new DomainError('payments.errors.alreadyVoid');
+  if (s.status === 'paid' || s.batch_id) throw new DomainError('payments.errors.inBatch');
+  if (!reason.trim()) throw new DomainError('payments.errors.reasonRequired', 'reason');
+  await tx
+    .updateTable('payment_statement')
+    .set({
+      status: 'void',
+      voided_by: actor.userId,
+      voided_at: sql`now()`,
+      void_reason: reason.trim().slice(0, 500),
+      updated_at: sql`now()`,
+    })
+    .where('id', '=', id)
+    .execute();
+  await tx
+    .updateTable('payment_line')
+    .set({ live: false })
+    .where('statement_id', '=', id)
+    .execute();
+  await sql`update payment_night set live = false
+    where line_id in (select id from payment_line where statement_id = ${id})`.execute(tx);
+  await audit(tx, {
+    actorId: actor.userId,
+    action: 'payment.void',
+    subjectType: 'payment_statement',
+    subjectId: id,
+    ip: actor.ip,
+  });
+}
+
+// ---------------------------------------------------------------------------------------------
+// Reading
+
+export function listStatements(
+  q: Queryable,
+  f: { month?: string; status?: string; partnerId?: string },
+) {
+  let query = q
+    .selectFrom('payment_statement as s')
+    .innerJoin('partner as p', 'p.id', 's.partner_id')
+    .select([
+      's.id',
+      's.reference',
+      's.month',
+      's.status',
+      's.subtotal',
+      's.consumption_tax',
+      's.withholding_tax',
+      's.transfer',
+      's.approved_by',
+      's.batch_id',
+      's.paid_on',
+      's.payment_result',
+      'p.id as partner_id',
+      'p.name as partner_name',
+      sql<boolean>`p.bank_code is not null`.as('has_bank'),
+    ]);
+  if (f.month) query = query.where('s.month', '=', f.month);
+  if (f.status) query = query.where('s.status', '=', f.status as never);
+  if (f.partnerId) query = query.where('s.partner_id', '=', f.partnerId);
+  return query.orderBy('s.month', 'desc').orderBy('p.name').limit(500).execute();
+}
+
+export async function getStatement(q: Queryable, id: string, viewer?: { partnerId: string }) {
+  if (!isUuid(id)) return null;
+  let query = q
+    .selectFrom('payment_statement as s')
+    .innerJoin('partner as p', 'p.id', 's.partner_id')
+    .selectAll('s')
+    .select(['p.name as partner_name', 'p.address as partner_address'])
+    .where('s.id', '=', id);
+  if (viewer) query = query.where('s.partner_id', '=', viewer.partnerId);
+  const s = await query.executeTakeFirst();
+  if (!s) return null;
+  const lines = await q
+    .selectFrom('payment_line as l')
+    .leftJoin('mou as m', 'm.id', 'l.mou_id')
+    .leftJoin('visit as v', 'v.id', 'l.visit_id')
+    .leftJoin('accompaniment_request as r', 'r.id', 'v.request_id')
+    .select([
+      'l.id',
+      'l.kind',
+      'l.work_date',
+      'l.quantity',
+      'l.unit',
+      'l.unit_price',
+      'l.amount',
+      'l.taxable',
+      'l.note',
+      'l.reason',
+      'l.live',
+      'm.reference_no as mou_reference',
+      'r.reference as request_reference',
+    ])
+    .where('l.statement_id', '=', id)
+    .orderBy(sql`l.kind = 'adjustment'`)
+    .orderBy('l.work_date')
+    .orderBy('l.created_at')
+    .execute();
+  return { ...s, lines };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Payment batches
+
+/**
+ * Approved statements → one batch with a transfer date. The statements are locked; any that is
+ * no longer approved-and-unbatched (a double click, a colleague's batch) refuses the whole
+ * attempt, so the same statements never end up in two batches.
+ */
+export async function createBatch(
+  tx: Tx,
+  statementIds: string[],
+  transferDate: string,
+  actor: Actor,
+  now = new Date(),
+) {
+  const ids = [...new Set(statementIds.filter(isUuid))];
+  if (!ids.length) throw new DomainError('payments.errors.noneChosen');
+  if (!/^\d{4}-\d{2}-\d{2}$/.test(transferDate) || transferDate < tokyoDate(now))
+    throw new DomainError('payments.errors.badTransferDate', 'transferDate');
+  const rows = await tx
+    .selectFrom('payment_statement as s')
+    .innerJoin('partner as p', 'p.id', 's.partner_id')
+    .select(['s.id', 's.status', 's.batch_id', 's.transfer', 'p.name', 'p.bank_code'])
+    .where('s.id', 'in', ids)
+    .orderBy('s.id')
+    .forUpdate('s')
+    .execute();
+  if (rows.length !== ids.length) throw new DomainError('errors.notFound');
+  if (rows.some((r) => r.status !== 'approved' || r.batch_id))
+    throw new DomainError('payments.errors.alreadyBatched');
+  const noBank = rows.find((r) => !r.bank_code);
+  if (noBank) throw new DomainError('payments.errors.noBankAccount');
+  const payable = rows.filter((r) => r.transfer > 0);
+  if (!payable.length) throw new DomainError('payments.errors.nothingToTransfer');
+  const seq = await sql<{ n: string }>`select nextval('payment_batch_seq') as n`.execute(tx);
+  const { id } = await tx
+    .insertInto('payment_batch')
+    .values({
+      reference: `PB-${transferDate.replaceAll('-', '')}-${String(seq.rows[0]!.n).padStart(4, '0')}`,
+      transfer_date: transferDate,
+      statement_count: rows.length,
+      total_transfer: rows.reduce((s, r) => s + r.transfer, 0),
+      created_by: actor.userId,
+    })
+    .returning('id')
+    .executeTakeFirstOrThrow();
+  await tx
+    .updateTable('payment_statement')
+    .set({ batch_id: id, updated_at: sql`now()` })
+    .where('id', 'in', ids)
+    .execute();
+  await audit(tx, {
+    actorId: actor.userId,
+    action: 'payment.batch_create',
+    subjectType: 'payment_batch',
+    subjectId: id,
+    detail: { statements: ids.length },
+    ip: actor.ip,
+  });
+  return id;
+}
+
+export function listBatches(q: Queryable) {
+  return q
+    .selectFrom('payment_batch')
+    .selectAll()
+    .orderBy('created_at', 'desc')
+    .limit(200)
+    .execute();
+}
+
+export async function getBatch(q: Queryable, id: string) {
+  if (!isUuid(id)) return null;
+  const batch = await q
+    .selectFrom('payment_batch')
+    .selectAll()
+    .where('id', '=', id)
+    .executeTakeFirst();
+  if (!batch) return null;
+  const statements = await q
+    .selectFrom('payment_statement as s')
+    .innerJoin('partner as p', 'p.id', 's.partner_id')
+    .select([
+      's.id',
+      's.reference',
+      's.month',
+      's.status',
+      's.transfer',
+      's.paid_on',
+      's.payment_result',
+      'p.name as partner_name',
+      'p.bank_code',
+      'p.branch_code',
+      'p.account_type',
+      'p.account_number',
+      'p.account_holder_kana',
+    ])
+    .where('s.batch_id', '=', id)
+    .orderBy('p.name')
+    .execute();
+  return { ...batch, statements };
+}
+
+/** The Zengin transfer file of a batch (statements with something to transfer). */
+export async function batchTransferFile(q: Queryable, id: string) {
+  const { zenginFile } = await import('./zengin');
+  const b = await getBatch(q, id);
+  if (!b) return null;
+  const env = getEnv();
+  return {
+    filename: `${b.reference}.txt`,
+    content: zenginFile(
+      {
+        consignorCode: env.PAYER_CONSIGNOR_CODE,
+        consignorName: env.PAYER_CONSIGNOR_NAME,
+        bankCode: env.PAYER_BANK_CODE,
+        bankName: env.PAYER_BANK_NAME,
+        branchCode: env.PAYER_BRANCH_CODE,
+        branchName: env.PAYER_BRANCH_NAME,
+        accountType: env.PAYER_ACCOUNT_TYPE,
+        accountNumber: env.PAYER_ACCOUNT_NUMBER,
+      },
+      b.transfer_date,
+      b.statements
+        .filter((s) => s.transfer > 0)
+        .map((s) => ({
+          bankCode: s.bank_code!,
+          branchCode: s.branch_code!,
+          accountType: s.account_type!,
+          accountNumber: s.account_number!,
+          holderKana: s.account_holder_kana!,
+          amount: s.transfer,
+        })),
+    ),
+  };
+}
+
+/** The same batch as CSV for accounting (UTF-8 with BOM, one row per statement). */
+export async function batchCsv(q: Queryable, id: string) {
+  const { stringify } = await import('csv-stringify/sync');
+  const b = await getBatch(q, id);
+  if (!b) return null;
+  const full = await Promise.all(b.statements.map((s) => getStatement(q, s.id)));
+  const rows = full.map((s) => [
+    b.reference,
+    b.transfer_date,
+    s!.reference,
+    s!.month,
+    s!.partner_name,
+    s!.invoice_number ?? '',
+    s!.subtotal,
+    s!.consumption_tax,
+    s!.withholding_tax,
+    s!.transfer,
+    s!.status,
+    s!.paid_on ?? '',
+  ]);
+  const text = stringify(
+    [
+      [
+        'batch',
+        'transfer_date',
+        'statement',
+        'month',
+        'partner',
+        'invoice_number',
+        'subtotal',
+        'consumption_tax',
+        'withholding_tax',
+        'transfer',
+        'status',
+        'paid_on',
+      ],
+      ...rows,
+    ],
+    { record_delimiter: '\r\n' },
+  );
+  return { filename: `${b.reference}.csv`, content: `\uFEFF${text}` };
+}
+
+/**
+ * The bank's result: each statement paid (on a date) or unpaid. Unpaid ones leave the batch and
+ * can go into a new one; once every statement is settled the batch is closed for good.
+ */
+export async function recordResults(
+  tx: Tx,
+  batchId: string,
+  results: { statementId: string; result: 'paid' | 'unpaid' }[],
+  paidOn: string,
+  actor: Actor,
+) {
+  if (!isUuid(batchId)) throw new DomainError('errors.notFound');
+  if (!/^\d{4}-\d{2}-\d{2}$/.test(paidOn)) throw new DomainError('errors.invalidDate', 'paidOn');
+  const b = await tx
+    .selectFrom('payment_batch')
+    .selectAll()
+    .where('id', '=', batchId)
+    .forUpdate()
+    .executeTakeFirst();
+  if (!b) throw new DomainError('errors.notFound');
+  if (b.status === 'paid') throw new DomainError('payments.errors.batchClosed');
+  for (const r of results) {
+    if (!isUuid(r.statementId)) continue;
+    if (r.result === 'paid')
+      await tx
+        .updateTable('payment_statement')
+        .set({ status: 'paid', paid_on: paidOn, payment_result: 'paid', updated_at: sql`now()` })
+        .where('id', '=', r.statementId)
+        .where('batch_id', '=', batchId)
+        .where('status', '=', 'approved')
+        .execute();
+    else
+      await tx
+        .updateTable('payment_statement')
+        .set({ payment_result: 'unpaid', batch_id: null, updated_at: sql`now()` })
+        .where('id', '=', r.statementId)
+        .where('batch_id', '=', batchId)
+        .where('status', '=', 'approved')
+        .execute();
+  }
+  const open = await tx
+    .selectFrom('payment_statement')
+    .select('id')
+    .where('batch_id', '=', batchId)
+    .where('status', '=', 'approved')
+    .execute();
+  if (!open.length)
+    await tx
+      .updateTable('payment_batch')
+      .set({ status: 'paid', closed_at: sql`now()` })
+      .where('id', '=', batchId)
+      .execute();
+  await audit(tx, {
+    actorId: actor.userId,
+    action: 'payment.batch_results',
+    subjectType: 'payment_batch',
+    subjectId: batchId,
+    detail: { results: results.length, closed: !open.length },
+    ip: actor.ip,
+  });
+  return { closed: !open.length };
+}
