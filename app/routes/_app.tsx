@@ -13,6 +13,8 @@ type NavKey =
   | 'visits'
   | 'trainings'
   | 'meetings'
+  | 'payments'
+  | 'statements'
   | 'partners'
   | 'organisation'
   | 'users'
@@ -33,11 +35,13 @@ export async function loader({ request }: LoaderFunctionArgs) {
     nav.push(
       { to: '/partner/organisation', key: 'organisation' },
       { to: '/partner/trainings', key: 'trainings' },
+      { to: '/partner/statements', key: 'statements' },
     );
   if (user.role === 'secretariat') {
     nav.push(
       { to: '/trainings', key: 'trainings' },
       { to: '/meetings', key: 'meetings' },
+      { to: '/payments', key: 'payments' },
       { to: '/secretariat/users', key: 'users' },
       { to: '/secretariat/mail', key: 'mail' },
     );

@@ -334,9 +334,9 @@ describe.sequential('liaison meetings', () => {
       done.saved = true;
       const starts = new Date(`${meetingDate}T${meeting.start}:00+09:00`);
       const ends = new Date(`${meetingDate}T${meeting.end}:00+09:00`);
-      expect(await dd(details, ja.meetings.date)).toBe(
-        `${formatDateTime(starts, 'ja')}–${formatTime(ends, 'ja')}`,
-      );
+      await expect
+        .poll(() => dd(details, ja.meetings.date), POLL)
+        .toBe(`${formatDateTime(starts, 'ja')}–${formatTime(ends, 'ja')}`);
       expect(await dd(details, ja.meetings.venue)).toBe(meeting.venue);
 
       // Saved, not only shown.
@@ -448,7 +448,9 @@ describe.sequential('liaison meetings', () => {
       );
       expect(await dd(details, ja.meetings.venue)).toBe(meeting.venue);
       // Its line breaks kept (white-space: pre-wrap). Soft: the answer below is still tested.
-      expect.soft(await dd(details, ja.meetings.agenda), 'the agenda keeps its lines').toBe(meeting.agenda);
+      expect
+        .soft(await dd(details, ja.meetings.agenda), 'the agenda keeps its lines')
+        .toBe(meeting.agenda);
       await page.getByRole('group', { name: ja.rsvp.question, exact: true }).waitFor();
       for (const b of rsvpButtons(page)) expect(await b.isVisible()).toBe(true);
       await screenshot(page, 'meetings-rsvp-mobile');
@@ -504,12 +506,11 @@ describe.sequential('liaison meetings', () => {
       await button(form, ja.meetings.save).click();
       await notice(page, fill(ja.meetings.updatedNotified, { n: 2 })).waitFor();
       done.updated = true;
-      for (let i = 0; i < 10; i++) { console.log('DBG', i, await dd(page.locator('dl.meta-list'), ja.meetings.date), await field(form, ja.training.startTime).inputValue()); await page.waitForTimeout(500); }
       const starts = new Date(`${meetingDate}T${meeting.newStart}:00+09:00`);
       const ends = new Date(`${meetingDate}T${meeting.newEnd}:00+09:00`);
-      expect(await dd(page.locator('dl.meta-list'), ja.meetings.date)).toBe(
-        `${formatDateTime(starts, 'ja')}–${formatTime(ends, 'ja')}`,
-      );
+      await expect
+        .poll(() => dd(page.locator('dl.meta-list'), ja.meetings.date), POLL)
+        .toBe(`${formatDateTime(starts, 'ja')}–${formatTime(ends, 'ja')}`);
       // Earlier answers no longer count.
       expect(await rsvpOf(page, contact.person)).toBe(ja.meetings.rsvpValues.needs_action);
     });

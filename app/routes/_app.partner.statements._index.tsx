@@ -1,0 +1,62 @@
+import type { LoaderFunctionArgs, MetaFunction } from '@remix-run/node';
+import { Link, useLoaderData } from '@remix-run/react';
+import { useTranslation } from 'react-i18next';
+import { yen } from '~/components/statement-view';
+import { tKey } from '~/i18n/i18n';
+import { db } from '~/lib/db.server';
+import { requireRole } from '~/modules/auth/auth.server';
+import { listStatements } from '~/modules/payments/payments.server';
+
+export const meta: MetaFunction = () => [{ title: '支払明細 / Statements' }];
+
+export async function loader({ request }: LoaderFunctionArgs) {
+  const me = await requireRole(request, ['partner']);
+  const all = await listStatements(db, { partnerId: me.partnerId! });
+  // Drafts are the secretariat's work in progress; voided ones were replaced.
+  return { statements: all.filter((s) => s.status === 'approved' || s.status === 'paid') };
+}
+
+export default function PartnerStatements() {
+  const { statements } = useLoaderData<typeof loader>();
+  const { t } = useTranslation();
+  return (
+    <>
+      <h1>{t('payments.partnerTitle')}</h1>
+      {statements.length === 0 ? (
+        <p className="empty">{t('payments.partnerNone')}</p>
+      ) : (
+        <div className="table-wrap">
+          <table className="stack-on-phone">
+            <thead>
+              <tr>
+                <th scope="col">{t('payments.month')}</th>
+                <th scope="col">{t('payments.reference')}</th>
+                <th scope="col" className="num">
+                  {t('payments.transfer')}
+                </th>
+                <th scope="col">{t('payments.status')}</th>
+              </tr>
+            </thead>
+            <tbody>
+              {statements.map((s) => (
+                <tr key={s.id}>
+                  <td data-label={t('payments.month')}>{s.month}</td>
+                  <td data-label={t('payments.reference')}>
+                    <Link to={`/partner/statements/${s.id}`}>{s.reference}</Link>
+                  </td>
+                  <td data-label={t('payments.transfer')} className="num">
+                    {yen(s.transfer)}
+                  </td>
+                  <td data-label={t('payments.status')}>
+                    {tKey(t, `payments.statuses.${s.status}`)}
+                    {s.paid_on ? ` ${s.paid_on}` : ''}
+                  </td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
+      )}
+    </>
+  );
+}
