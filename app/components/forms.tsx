@@ -120,11 +120,14 @@ export function SubmitButton({
   intent,
   className = 'button primary',
   confirm,
+  ariaLabel,
 }: {
   children: ReactNode;
   intent?: string;
   className?: string;
   confirm?: string;
+  /** When the visible label alone is ambiguous (one button per table row). */
+  ariaLabel?: string;
 }) {
   const navigation = useNavigation();
   const { t } = useTranslation();
@@ -139,6 +142,7 @@ export function SubmitButton({
       className={className}
       disabled={pending}
       aria-busy={pending || undefined}
+      aria-label={ariaLabel}
       onClick={
         confirm
           ? (e) => {

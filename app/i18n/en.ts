@@ -671,6 +671,12 @@ const en: Catalog = {
     partnersNone: 'No partners',
     contactsLegend: 'External contacts',
     sendInvitations: 'Send invitations',
+    sendInvitationsConfirm:
+      'Email the invitation to the chosen people? (People already invited are skipped.)',
+    day: 'Date',
+    deactivateConfirm: 'Deactivate {{name}}? They will no longer be offered for invitations.',
+    replyHere: 'Reply',
+    replied: 'Your reply was saved.',
     invitedNotice: '{{n}} people were invited.',
     invitees: 'Invitees and attendance',
     inviteesNone: 'Nobody invited yet.',

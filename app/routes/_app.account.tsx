@@ -156,7 +156,7 @@ export default function AccountPage() {
           <h2 id="cal">{t('calendar.feedTitle')}</h2>
           <p className="hint">{t('calendar.feedIntro')}</p>
           {feedUrl ? (
-            <div className="notice success" role="status">
+            <div className="notice notice-success" role="status">
               <p>{t('calendar.feedCreated')}</p>
               <label htmlFor="feed-url">{t('calendar.feedUrl')}</label>
               <input

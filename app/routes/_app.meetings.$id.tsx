@@ -173,7 +173,8 @@ export default function Meeting() {
   const scheduled = m.status === 'scheduled';
   const [form, fields] = useForm({
     id: 'meeting',
-    lastResult: reply?.intent === 'update' ? reply.result : undefined,
+    // A refusal from the rules (e.g. a date outside the quarter) comes back without an intent.
+    lastResult: !reply?.intent || reply.intent === 'update' ? reply?.result : undefined,
     onValidate: ({ formData }) => parseWithZod(formData, { schema: meetingSchema }),
     shouldValidate: 'onBlur',
     shouldRevalidate: 'onInput',
@@ -245,7 +246,7 @@ export default function Meeting() {
             <div className="form-grid">
               <TextField
                 field={fields.date}
-                label={t('meetings.date')}
+                label={t('meetings.day')}
                 type="date"
                 required
                 min={range.from}
@@ -322,7 +323,11 @@ export default function Meeting() {
                 ))
               )}
             </fieldset>
-            <SubmitButton intent="invite" className="button primary">
+            <SubmitButton
+              intent="invite"
+              className="button primary"
+              confirm={t('meetings.sendInvitationsConfirm')}
+            >
               {t('meetings.sendInvitations')}
             </SubmitButton>
           </Form>

@@ -106,6 +106,12 @@ export default function Contacts() {
                       <SubmitButton
                         intent={c.active ? 'deactivate' : 'activate'}
                         className="button small"
+                        ariaLabel={`${c.active ? t('meetings.deactivate') : t('meetings.activate')}: ${c.organisation} ${c.person_name}`}
+                        confirm={
+                          c.active
+                            ? t('meetings.deactivateConfirm', { name: c.person_name })
+                            : undefined
+                        }
                       >
                         {c.active ? t('meetings.deactivate') : t('meetings.activate')}
                       </SubmitButton>

@@ -22,7 +22,8 @@ import {
   personCertificate,
   register,
 } from '~/modules/training/training.server';
-import { meetingsOfUser } from '~/modules/meetings/meetings.server';
+import { answerAsUser, meetingsOfUser } from '~/modules/meetings/meetings.server';
+import { RSVP_ANSWERS, type RsvpAnswer } from '~/modules/meetings/meeting-schema';
 
 export const meta: MetaFunction = () => [{ title: '研修 / Training' }];
 
@@ -59,7 +60,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
   };
 }
 
-export async function action({ request }: ActionFunctionArgs) {
+export async function action({ request, context }: ActionFunctionArgs) {
   const me = await requireRole(request, ['partner']);
   const form = await request.formData();
   const intent = form.get('intent');
@@ -70,6 +71,23 @@ export async function action({ request }: ActionFunctionArgs) {
         .transaction()
         .execute((tx) => register(tx, sessionId, { id: me.id, partnerId: me.partnerId! }));
       return { outcome: status, error: null };
+    }
+    if (intent === 'rsvp') {
+      const answer = String(form.get('answer') ?? '');
+      if (!(RSVP_ANSWERS as readonly string[]).includes(answer))
+        throw new DomainError('errors.invalidChoice');
+      await db
+        .transaction()
+        .execute((tx) =>
+          answerAsUser(
+            tx,
+            String(form.get('meetingId') ?? ''),
+            me.id,
+            answer as RsvpAnswer,
+            context.clientIp ?? null,
+          ),
+        );
+      return { outcome: 'replied' as const, error: null };
     }
     if (intent === 'cancel') {
       await db.transaction().execute((tx) => cancelRegistration(tx, sessionId, me.id));
@@ -144,6 +162,9 @@ export default function PartnerTrainings() {
       ) : null}
       {reply?.outcome === 'waitlisted' ? (
         <Notice kind="info">{t('training.waitlistedNotice')}</Notice>
+      ) : null}
+      {reply?.outcome === 'replied' ? (
+        <Notice kind="success">{t('meetings.replied')}</Notice>
       ) : null}
       {reply?.outcome === 'cancelled' ? (
         <Notice kind="success">{t('training.cancelledNotice')}</Notice>
@@ -242,6 +263,24 @@ export default function PartnerTrainings() {
                 {t('meetings.yourReply')}: {tKey(t, `meetings.rsvpValues.${m.rsvp}`)}
               </p>
               {m.agenda ? <p className="pre-wrap">{m.agenda}</p> : null}
+              {m.status === 'scheduled' && new Date(m.starts_at) > new Date(now) ? (
+                <Form method="post" className="action-row">
+                  <input type="hidden" name="intent" value="rsvp" />
+                  <input type="hidden" name="meetingId" value={m.id} />
+                  {RSVP_ANSWERS.map((a) => (
+                    <button
+                      key={a}
+                      type="submit"
+                      name="answer"
+                      value={a}
+                      className={m.rsvp === a ? 'button primary' : 'button'}
+                      aria-pressed={m.rsvp === a}
+                    >
+                      {tKey(t, `rsvp.answers.${a}`)}
+                    </button>
+                  ))}
+                </Form>
+              ) : null}
               <p className="action-row">
                 <a href={`/calendar/meeting/${m.id}.ics`} download>
                   {t('calendar.download')}

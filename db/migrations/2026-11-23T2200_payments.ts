@@ -7,7 +7,7 @@ export async function up(db: Kysely<any>): Promise<void> {
     reference text not null unique,
     transfer_date date not null,
     status text not null default 'open' check (status in ('open','paid')),
-    statement_count integer not null check (statement_count > 0),
+    statement_count integer not null check (statement_count >= 0),
     total_transfer bigint not null check (total_transfer >= 0),
     created_by uuid references app_user (id),
     created_at timestamptz not null default now(),
@@ -111,10 +111,11 @@ export async function up(db: Kysely<any>): Promise<void> {
     for each row execute function payment_paid_frozen()`.execute(db);
   await sql`create trigger payment_batch_frozen before update or delete on payment_batch
     for each row execute function payment_paid_frozen()`.execute(db);
+  // Voiding sets the statement's status first, then releases its lines.
   await sql`create function payment_line_frozen() returns trigger language plpgsql as $$
     begin
       if exists (select 1 from payment_statement s where s.id = coalesce(old.statement_id, new.statement_id)
-          and s.status in ('approved','paid') and (tg_op <> 'UPDATE' or new.live)) then
+          and s.status in ('approved','paid')) then
         raise exception 'lines of an approved statement are frozen' using errcode = 'P0001';
       end if;
       return coalesce(new, old);

@@ -190,7 +190,7 @@ describe('zenginFile', () => {
     expect(field(d1, 91, 91)).toBe('0'); // 新規コード
     expect(field(d1, 92, 101)).toBe('0000000042'); // 顧客コード1
     expect(field(d1, 102, 111)).toBe(' '.repeat(10));
-    expect(field(d1, 112, 120)).toBe(' '.repeat(9));
+    expect(field(d1, 114, 120)).toBe(' '.repeat(7)); // dummy
 
     // Optional bank and branch names are blank; 貯蓄 is 4.
     expect(field(d2, 2, 5)).toBe('0001');

@@ -99,24 +99,29 @@ export function defaultTitle(fiscalYear: number, quarter: number) {
 }
 
 /**
- * Creates the meetings of the next four fiscal quarters that have none yet, starting with the
- * current quarter while its default date is still ahead. Each gets a default date and place that
- * the secretariat adjusts before inviting. Returns the created ids.
+ * Makes sure each of the next four fiscal quarters has its meeting: the current quarter while
+ * its default date is still ahead, then the following ones. Missing meetings are created with a
+ * default date and place that the secretariat adjusts before inviting; quarters that already
+ * have one are left alone. Returns the created ids (none when all four exist).
  */
 export async function createNextFour(tx: Tx, actor: Actor, now = new Date()) {
-  // Serialise: two clicks at once must not both pick the same quarters.
+  // Serialise: two clicks at once must not both create the same quarters.
   await sql`select pg_advisory_xact_lock(hashtext('liaison_meeting.create_next_four'))`.execute(tx);
   const today = tokyoDate(now);
   let { fiscalYear, quarter } = fiscalQuarter(today);
+  if (defaultDate(fiscalYear, quarter) <= today) {
+    quarter = (quarter % 4) + 1;
+    if (quarter === 1) fiscalYear++;
+  }
   const existing = new Set(
     (await tx.selectFrom('liaison_meeting').select(['fiscal_year', 'quarter']).execute()).map(
       (r) => `${r.fiscal_year}-${r.quarter}`,
     ),
   );
   const created: string[] = [];
-  for (let i = 0; created.length < 4 && i < 12; i++) {
-    const date = defaultDate(fiscalYear, quarter);
-    if (!existing.has(`${fiscalYear}-${quarter}`) && date > today) {
+  for (let i = 0; i < 4; i++) {
+    if (!existing.has(`${fiscalYear}-${quarter}`)) {
+      const date = defaultDate(fiscalYear, quarter);
       const { id } = await tx
         .insertInto('liaison_meeting')
         .values({
@@ -699,6 +704,42 @@ export async function answerRsvp(
     action: 'meeting.rsvp',
     subjectType: 'liaison_meeting',
     subjectId: row.meeting_id,
+    detail: { invitee: row.id, answer },
+    ip,
+  });
+}
+
+/** A signed-in partner user answers for themselves (no link needed; may change the answer). */
+export async function answerAsUser(
+  tx: Tx,
+  meetingId: string,
+  userId: string,
+  answer: RsvpAnswer,
+  ip: string | null,
+  now = new Date(),
+) {
+  if (!isUuid(meetingId)) throw new DomainError('errors.notFound');
+  const row = await tx
+    .selectFrom('meeting_invitee as i')
+    .innerJoin('liaison_meeting as m', 'm.id', 'i.meeting_id')
+    .select(['i.id', 'm.status', 'm.starts_at'])
+    .where('i.meeting_id', '=', meetingId)
+    .where('i.user_id', '=', userId)
+    .forUpdate('i')
+    .executeTakeFirst();
+  if (!row) throw new DomainError('errors.notFound');
+  if (row.status !== 'scheduled' || row.starts_at <= now)
+    throw new DomainError('meetings.errors.rsvpClosed');
+  await tx
+    .updateTable('meeting_invitee')
+    .set({ rsvp: answer, rsvp_at: now })
+    .where('id', '=', row.id)
+    .execute();
+  await audit(tx, {
+    actorId: userId,
+    action: 'meeting.rsvp',
+    subjectType: 'liaison_meeting',
+    subjectId: meetingId,
     detail: { invitee: row.id, answer },
     ip,
   });

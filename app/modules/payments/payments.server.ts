@@ -791,6 +791,11 @@ export async function recordResults(
     .where('batch_id', '=', batchId)
     .where('status', '=', 'approved')
     .execute();
+  // Statements that were not paid left the batch: its count and total follow.
+  await sql`update payment_batch b set
+      statement_count = (select count(*) from payment_statement s where s.batch_id = b.id),
+      total_transfer = (select coalesce(sum(s.transfer), 0) from payment_statement s where s.batch_id = b.id)
+    where b.id = ${batchId}`.execute(tx);
   if (!open.length)
     await tx
       .updateTable('payment_batch')

@@ -35,7 +35,7 @@ const SEMI = 'パピプペポ';
 const SEMI_BASE = 'ﾊﾋﾌﾍﾎ';
 
 /** Characters a Zengin name field may hold (after conversion). */
-const ALLOWED = /^[ｱ-ﾝﾞﾟ0-9A-Z ().,\-/\\「」]*$/;
+const ALLOWED = /^[ｱ-ﾝﾞﾟ0-9A-Z ().,\-/\\｢｣]*$/;
 
 /**
  * Converts a reading to the Zengin character set: hiragana and full-width katakana to
@@ -55,6 +55,11 @@ export function toZenginKana(input: string, field = 'name'): string {
     else if (SEMI.includes(ch)) out += SEMI_BASE[SEMI.indexOf(ch)] + 'ﾟ';
     else if (FULL.includes(ch)) out += HALF[FULL.indexOf(ch)];
     else if (ch === '　') out += ' ';
+    else if (ch === '「') out += '｢';
+    else if (ch === '」') out += '｣';
+    // NFKC turns a lone half-width sound mark into a combining one.
+    else if (ch === '\u3099' || ch === '゛') out += 'ﾞ';
+    else if (ch === '\u309a' || ch === '゜') out += 'ﾟ';
     else out += ch;
   }
   out = out
