@@ -287,7 +287,7 @@ describe.sequential('liaison meetings', () => {
       await edit.getByText(fill(ja.meetings.editHint, range), { exact: true }).waitFor();
 
       const form = page.locator('form#meeting');
-      const date = field(form, ja.meetings.date);
+      const date = field(form, ja.meetings.day);
       // The date picker offers only the quarter's days.
       expect(await date.getAttribute('min')).toBe(range.from);
       expect(await date.getAttribute('max')).toBe(range.to);
@@ -342,7 +342,7 @@ describe.sequential('liaison meetings', () => {
       // Saved, not only shown.
       await page.reload();
       await waitForHydration(page);
-      expect(await field(form, ja.meetings.date).inputValue()).toBe(meetingDate);
+      expect(await field(form, ja.meetings.day).inputValue()).toBe(meetingDate);
       expect(await field(form, ja.training.startTime).inputValue()).toBe(meeting.start);
       expect(await form.getByLabel(ja.meetings.agenda, { exact: true }).inputValue()).toBe(
         meeting.agenda,
@@ -380,6 +380,11 @@ describe.sequential('liaison meetings', () => {
       await contacts.getByRole('checkbox', { name: contactLabel, exact: true }).check();
       await screenshot(page, 'meetings-invite-form');
 
+      // Sending asks first (it can reach every partner user at once).
+      page.once('dialog', (d) => {
+        expect(d.message()).toBe(ja.meetings.sendInvitationsConfirm);
+        void d.accept();
+      });
       await button(invite, ja.meetings.sendInvitations).click();
       await notice(page, fill(ja.meetings.invitedNotice, { n: 2 })).waitFor();
       done.invited = true;
@@ -407,6 +412,11 @@ describe.sequential('liaison meetings', () => {
 
       // Inviting again adds nobody.
       await invite.getByRole('radio', { name: ja.meetings.partnersChosen, exact: true }).check();
+      // Sending asks first (it can reach every partner user at once).
+      page.once('dialog', (d) => {
+        expect(d.message()).toBe(ja.meetings.sendInvitationsConfirm);
+        void d.accept();
+      });
       await button(invite, ja.meetings.sendInvitations).click();
       await notice(page, fill(ja.meetings.invitedNotice, { n: 0 })).waitFor();
       expect(await invitees.locator('tbody tr').count()).toBe(2);
