@@ -26,7 +26,7 @@ export interface StatementTotalsRow {
   transfer: number;
 }
 
-export const yen = (n: number) => `¥${n.toLocaleString('ja-JP')}`;
+export const yen = (n: number) => `${n < 0 ? '-' : ''}¥${Math.abs(n).toLocaleString('ja-JP')}`;
 
 /** A statement's lines (what each amount came from) and its totals. */
 export function StatementView({

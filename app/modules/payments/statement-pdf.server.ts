@@ -4,7 +4,7 @@ import type { getStatement } from './payments.server';
 
 type Statement = NonNullable<Awaited<ReturnType<typeof getStatement>>>;
 
-const yen = (n: number) => `¥${n.toLocaleString('ja-JP')}`;
+const yen = (n: number) => `${n < 0 ? '-' : ''}¥${Math.abs(n).toLocaleString('ja-JP')}`;
 
 const KIND: Record<string, string> = {
   visit_base: '同行 基本料 / Visit base fee',
@@ -14,6 +14,12 @@ const KIND: Record<string, string> = {
   interpreter: '通訳 / Interpreting',
   shelter_nights: 'シェルター宿泊 / Shelter nights',
   adjustment: '調整 / Adjustment',
+};
+const STATUS: Record<string, string> = {
+  draft: '下書き / draft',
+  approved: '承認済み / approved',
+  paid: '支払済み / paid',
+  void: '無効 / void',
 };
 const UNIT: Record<string, string> = {
   visit: '回',
@@ -39,7 +45,7 @@ export function statementPdf(s: Statement, now = new Date()): Promise<Buffer> {
         ['対象月 / Month', s.month],
         ['支払先 / Payee', s.partner_name],
         ['登録番号 / Invoice reg. no.', s.invoice_number ?? '—'],
-        ['状態 / Status', s.status],
+        ['状態 / Status', STATUS[s.status] ?? s.status],
         ['発行日 / Issued', tokyoDate(now)],
       ];
       for (const [k, v] of meta) {
@@ -83,7 +89,7 @@ export function statementPdf(s: Statement, now = new Date()): Promise<Buffer> {
           [
             l.work_date ?? '',
             `${KIND[l.kind] ?? l.kind}${l.taxable ? '' : ' ※'}${l.reason ? `\n${l.reason}` : ''}${l.note ? `\n${l.note}` : ''}`,
-            [l.request_reference, l.mou_reference].filter(Boolean).join('\n'),
+            [l.request_reference, l.mou_reference].filter(Boolean).join(' '),
             `${Number(l.quantity).toLocaleString('ja-JP')} ${UNIT[l.unit] ?? ''}`,
             l.unit === 'yen' ? '' : yen(l.unit_price),
             yen(l.amount),
