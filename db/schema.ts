@@ -46,6 +46,9 @@ export interface PartnerTable {
   contact_phone: Generated<string>;
   availability: Generated<string>;
   public_listing: Generated<boolean>;
+  /** Shown in the public directory (the contact_* fields never are). */
+  public_phone: Generated<string>;
+  website: Generated<string>;
   invoice_number: string | null;
   bank_code: string | null;
   branch_code: string | null;
@@ -639,6 +642,18 @@ export interface PaymentNightTable {
   live: Generated<boolean>;
 }
 
+export interface ApiTokenTable {
+  id: Generated<string>;
+  name: string;
+  token_hash: string;
+  prefix: string;
+  created_by: string | null;
+  created_at: GeneratedTimestamp;
+  last_used_at: Timestamp | null;
+  revoked_at: Timestamp | null;
+  revoked_by: string | null;
+}
+
 export interface Database {
   partner: PartnerTable;
   prefecture: PrefectureTable;
@@ -673,6 +688,7 @@ export interface Database {
   payment_statement: PaymentStatementTable;
   payment_line: PaymentLineTable;
   payment_night: PaymentNightTable;
+  api_token: ApiTokenTable;
   app_user: AppUserTable;
   user_session: UserSessionTable;
   user_token: UserTokenTable;

@@ -26,6 +26,8 @@ export interface PartnerFormDefaults {
   status?: string;
   networkMember?: boolean;
   publicListing?: boolean;
+  publicPhone?: string;
+  website?: string;
   prefectureCode?: number | null;
   municipalityCode?: string | null;
   postalCode?: string | null;
@@ -135,6 +137,15 @@ export function PartnerForm({
           />
           {t('partners.publicListing')}
         </label>
+        <div className="form-grid">
+          <TextField
+            field={fields.publicPhone}
+            label={t('partners.publicPhone')}
+            type="tel"
+            hint={t('partners.publicPhoneHint')}
+          />
+          <TextField field={fields.website} label={t('partners.website')} type="url" />
+        </div>
       </section>
 
       <section className="form-section" aria-labelledby="sec-place">

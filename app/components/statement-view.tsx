@@ -98,7 +98,7 @@ export function StatementView({
         <dt>{t('payments.total')}</dt>
         <dd className="num">{yen(totals.total)}</dd>
         <dt>{t('payments.withholding')}</dt>
-        <dd className="num">−{yen(totals.withholding_tax)}</dd>
+        <dd className="num">{yen(-totals.withholding_tax)}</dd>
         <dt>
           <strong>{t('payments.transfer')}</strong>
         </dt>

@@ -1019,6 +1019,10 @@ const en: Catalog = {
     notCancellable: 'This request can no longer be cancelled.',
   },
   partners: {
+    publicPhone: 'Public phone number',
+    publicPhoneHint:
+      "Shown in the workers' portal. The contact person's details are never published.",
+    website: 'Website',
     mapTitle: 'Partner map',
     listView: 'List view',
     mapView: 'Map view',

@@ -1005,6 +1005,9 @@ const ja = {
     notCancellable: 'この依頼は取り消せない状態です。',
   },
   partners: {
+    publicPhone: '公開する電話番号',
+    publicPhoneHint: 'ポータルに載せる代表番号。担当者の連絡先は公開されません。',
+    website: 'ウェブサイト',
     mapTitle: 'パートナー地図',
     listView: '一覧で見る',
     mapView: '地図で見る',

@@ -48,6 +48,10 @@ const envSchema = z.object({
   /** Key for signed links (meeting RSVP). Optional: by default a random key is made in the
    * database at the first migration, shared by every process on that database. */
   APP_SECRET: z.string().min(32).optional(),
+  /** Public directory API: requests per minute per token, and the origins allowed by CORS
+   * (comma-separated, or * for any; empty: no cross-origin access). */
+  API_RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).max(1_000_000).default(120),
+  API_CORS_ORIGINS: z.string().default(''),
   /** Payments: a second secretariat user must approve each statement. */
   PAYMENT_SECOND_APPROVAL: bool.default('false'),
   /** Payer of bank transfers (Zengin header): consignor code from the bank, names in kana. */

@@ -42,6 +42,8 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
       status: p.status,
       networkMember: p.network_member,
       publicListing: p.public_listing,
+      publicPhone: p.public_phone,
+      website: p.website,
       prefectureCode: p.prefecture_code,
       municipalityCode: p.municipality_code,
       postalCode: p.postal_code,

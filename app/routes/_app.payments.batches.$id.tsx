@@ -64,7 +64,9 @@ export default function Batch() {
         {b.reference}{' '}
         <span className="status">{tKey(t, `payments.batchStatuses.${b.status}`)}</span>
       </h1>
-      {params.get('created') ? <Notice kind="success">{t('payments.batchCreated')}</Notice> : null}
+      {params.get('created') && !reply ? (
+        <Notice kind="success">{t('payments.batchCreated')}</Notice>
+      ) : null}
       {reply && !reply.error ? (
         <Notice kind="success">
           {reply.closed ? t('payments.batchClosed') : t('payments.resultsSaved')}

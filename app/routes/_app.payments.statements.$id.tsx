@@ -85,7 +85,7 @@ export default function StatementPage() {
   const locale = i18n.language === 'en' ? 'en' : 'ja';
   const err = (intent: string) =>
     reply?.intent === intent && reply.error ? (
-      <p className="field-error" role="alert">
+      <p className="field-error" role="alert" id={`${intent}-error`}>
         {tKey(t, reply.error)}
       </p>
     ) : null;
@@ -140,17 +140,21 @@ export default function StatementPage() {
         <>
           <section className="section card" aria-labelledby="adjust-h">
             <h2 id="adjust-h">{t('payments.adjustTitle')}</h2>
-            <Form method="post" className="form-section">
+            {/* A new key after each added line clears the form, so a second click adds nothing twice. */}
+            <Form method="post" className="form-section" key={s.lines.length}>
               <div className="form-grid">
                 <div className="field">
                   <label htmlFor="amount">{t('payments.adjustAmount')}</label>
                   <input
                     id="amount"
                     name="amount"
-                    inputMode="numeric"
                     required
                     pattern="-?[0-9,]+"
-                    aria-describedby="amount-hint"
+                    aria-describedby={
+                      reply?.intent === 'adjust' && reply.field === 'amount'
+                        ? 'amount-hint adjust-error'
+                        : 'amount-hint'
+                    }
                     aria-invalid={
                       reply?.intent === 'adjust' && reply.field === 'amount' ? true : undefined
                     }

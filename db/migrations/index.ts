@@ -12,6 +12,7 @@ import * as m20261123T1900 from './2026-11-23T1900_training_invitations';
 import * as m20261123T2000 from './2026-11-23T2000_training_reminders';
 import * as m20261123T2100 from './2026-11-23T2100_meetings_calendar';
 import * as m20261123T2200 from './2026-11-23T2200_payments';
+import * as m20261123T2300 from './2026-11-23T2300_public_directory';
 
 /**
  * Every migration, in order. Listed statically (not read from the folder at run time) so the
@@ -32,4 +33,5 @@ export const migrations: Record<string, Migration> = {
   '2026-11-23T2000_training_reminders': m20261123T2000,
   '2026-11-23T2100_meetings_calendar': m20261123T2100,
   '2026-11-23T2200_payments': m20261123T2200,
+  '2026-11-23T2300_public_directory': m20261123T2300,
 };

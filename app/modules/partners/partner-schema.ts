@@ -75,6 +75,19 @@ export const partnerSchema = contactSchema
     status: choice(PARTNER_STATUSES).default('prospective'),
     networkMember: z.boolean().default(false),
     publicListing: z.boolean().default(false),
+    publicPhone: z
+      .string()
+      .trim()
+      .optional()
+      .transform((v) => (v ?? '').normalize('NFKC'))
+      .refine((v) => v === '' || /^\+?[0-9()\- ]{10,20}$/.test(v), 'errors.invalidPhone'),
+    website: z
+      .string()
+      .trim()
+      .max(300, 'errors.tooLong')
+      .optional()
+      .transform((v) => v ?? '')
+      .refine((v) => v === '' || /^https?:\/\/[^\s]+$/.test(v), 'errors.invalidUrl'),
     municipalityCode: z
       .string({ required_error: 'errors.required' })
       .regex(/^[0-9]{6}$/, 'errors.invalidChoice'),

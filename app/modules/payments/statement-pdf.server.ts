@@ -90,7 +90,9 @@ export function statementPdf(s: Statement, now = new Date()): Promise<Buffer> {
             l.work_date ?? '',
             `${KIND[l.kind] ?? l.kind}${l.taxable ? '' : ' ※'}${l.reason ? `\n${l.reason}` : ''}${l.note ? `\n${l.note}` : ''}`,
             [l.request_reference, l.mou_reference].filter(Boolean).join(' '),
-            `${Number(l.quantity).toLocaleString('ja-JP')} ${UNIT[l.unit] ?? ''}`,
+            l.kind === 'adjustment'
+              ? ''
+              : `${Number(l.quantity).toLocaleString('ja-JP')} ${UNIT[l.unit] ?? ''}`,
             l.unit === 'yen' ? '' : yen(l.unit_price),
             yen(l.amount),
           ],

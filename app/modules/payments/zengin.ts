@@ -149,7 +149,7 @@ export function zenginRecords(
       '0' +
       text(t.customerCode ?? '', 10, f('customerCode')) +
       ' '.repeat(10) +
-      ' ' +
+      '7' + // 振込指定区分: テレ振込 (electronic transfer)
       ' ' +
       ' '.repeat(7)
     );
