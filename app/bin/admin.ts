@@ -5,6 +5,7 @@ import { createI18n, isLocale, tKey } from '~/i18n/i18n';
 import { db } from '~/lib/db.server';
 import { inviteSchema } from '~/modules/auth/schemas';
 import { inviteUser } from '~/modules/auth/users.server';
+import { createApiToken } from '~/modules/directory/tokens.server';
 import { DomainError } from '~/modules/errors';
 import { DEMO_PARTNER_COUNT, printDemoLogins, seedDemo } from '~/modules/demo/seed.server';
 import { IMPORT_MAX_BYTES, importPartnersCsv } from '~/modules/partners/csv.server';
@@ -20,6 +21,9 @@ Verbs:
               each row error. Nothing is written unless --commit is given and every row is valid;
               then all rows are written in one transaction. A row whose name + municipality match
               a registered partner updates it, any other row creates one. Exit 65 on row errors.
+  create-api-token NAME
+              Creates a bearer token for the public directory API (/api/v1, /api/hsds) and
+              prints it once; only its hash is stored. Revoke it on /secretariat/api-tokens.
   migrate     Applies database migrations (the app also does this on start).
   seed-demo [--partners N]
               Loads the demo organisations and accounts, plus N generated partners at real
@@ -38,16 +42,25 @@ async function main(argv: string[]): Promise<number> {
     console.log(USAGE);
     return verb ? 0 : 64;
   }
-  if (!['create-user', 'import-partners', 'migrate', 'seed-demo'].includes(verb)) {
+  if (
+    !['create-user', 'import-partners', 'migrate', 'seed-demo', 'create-api-token'].includes(verb)
+  ) {
     throw new UsageError(`unknown verb "${verb}"`);
   }
   const input = verb === 'create-user' ? parseCreateUser(rest) : null;
   const csv = verb === 'import-partners' ? parseImportPartners(rest) : null;
   const generated = verb === 'seed-demo' ? parseSeedDemo(rest) : 0;
+  const tokenName = verb === 'create-api-token' ? parseTokenName(rest) : null;
   const { shutdown } = await prepareDatabase({ migrate: true });
   try {
     if (verb === 'migrate') {
       log('database is up to date');
+    } else if (tokenName) {
+      const { id, token } = await db
+        .transaction()
+        .execute((tx) => createApiToken(tx, tokenName, { userId: null }));
+      console.log(`created API token ${id} "${tokenName}" — shown only now:`);
+      console.log(token);
     } else if (verb === 'seed-demo') {
       await seedDemo(log, generated);
       printDemoLogins(log);
@@ -60,6 +73,13 @@ async function main(argv: string[]): Promise<number> {
   } finally {
     await shutdown();
   }
+}
+
+function parseTokenName(args: string[]): string {
+  const name = args.join(' ').trim();
+  if (!name) throw new UsageError('create-api-token needs a NAME');
+  if (name.length > 100) throw new UsageError('NAME must be at most 100 characters');
+  return name;
 }
 
 function parseSeedDemo(args: string[]): number {

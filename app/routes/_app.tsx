@@ -15,6 +15,7 @@ type NavKey =
   | 'meetings'
   | 'payments'
   | 'statements'
+  | 'apiTokens'
   | 'partners'
   | 'organisation'
   | 'users'
@@ -44,6 +45,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
       { to: '/payments', key: 'payments' },
       { to: '/secretariat/users', key: 'users' },
       { to: '/secretariat/mail', key: 'mail' },
+      { to: '/secretariat/api-tokens', key: 'apiTokens' },
     );
     if (!isProduction()) nav.push({ to: '/secretariat/dev-mailbox', key: 'devMailbox' });
   }
