@@ -18,6 +18,7 @@ function corsHeaders(request: Request): Record<string, string> {
     'Access-Control-Allow-Headers': 'Authorization, Content-Type',
     'Access-Control-Allow-Methods': 'GET, OPTIONS',
     'Access-Control-Max-Age': '600',
+    'Access-Control-Expose-Headers': 'Retry-After, RateLimit-Limit, RateLimit-Remaining',
     ...(allowed.includes('*') ? {} : { Vary: 'Origin' }),
   };
 }

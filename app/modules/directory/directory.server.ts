@@ -69,7 +69,7 @@ export async function nearestPartners(q: Queryable, f: NearestQuery) {
     languages: r.languages,
     specialties: r.specialties,
     phone: r.public_phone || null,
-    url: r.website || null,
+    url: r.website ? asUri(r.website) : null,
   }));
 }
 
@@ -104,6 +104,15 @@ export function derivedId(partnerId: string, what: string): string {
 
 type Row = Awaited<ReturnType<typeof pageRows>>['rows'][number];
 
+/** As an ASCII URI (RFC 3986): Japanese domains in punycode, paths percent-encoded. */
+function asUri(v: string): string {
+  try {
+    return new URL(v).href;
+  } catch {
+    return encodeURI(v);
+  }
+}
+
 const kindName = (k: string) =>
   `${(ja.partnerKinds as Record<string, string>)[k] ?? k} / ${(en.partnerKinds as Record<string, string>)[k] ?? k}`;
 const specialtyNames = (codes: string[]) =>
@@ -114,7 +123,7 @@ function organization(r: Row) {
     id: r.id,
     name: r.name,
     description: `${kindName(r.kind)} — ${[r.prefecture, r.municipality].filter(Boolean).join(' ')}`,
-    ...(r.website ? { website: r.website } : {}),
+    ...(r.website ? { website: asUri(r.website) } : {}),
   };
 }
 
@@ -131,7 +140,7 @@ function service(r: Row) {
     organization_id: r.id,
     name: `同行支援 / Accompaniment — ${r.name}`,
     description: `対面での同行支援（病院・役所・警察・学校など）。 In-person accompaniment. Specialties: ${specialtyNames(r.specialties) || '—'}.`,
-    ...(r.website ? { url: r.website } : {}),
+    ...(r.website ? { url: asUri(r.website) } : {}),
     status: 'active',
     interpretation_services: r.languages
       .map((l) => (en.languages as Record<string, string>)[l] ?? l)
@@ -287,7 +296,7 @@ export async function hsdsService(q: Queryable, id: string) {
   const partnerId = partnerOfService(id);
   if (!partnerId) return null;
   const [r] = (await pageRows(q, { page: 1, perPage: 1 }, partnerId)).rows;
-  if (!r || derivedId(r.id, 'service') !== id) return null;
+  if (!r || derivedId(r.id, 'service') !== id.toLowerCase()) return null;
   const beds = (await bedsOf(q, [r.id])).get(r.id) ?? 0;
   return {
     ...serviceFull(r, beds),
@@ -303,5 +312,5 @@ export async function hsdsServiceAtLocations(q: Queryable, p: Paging) {
 
 /** The partner behind a service id (the mask is its own inverse). */
 export function partnerOfService(serviceId: string): string | null {
-  return isUuid(serviceId) ? masked(serviceId, 'service') : null;
+  return isUuid(serviceId) ? masked(serviceId.toLowerCase(), 'service') : null;
 }

@@ -75,7 +75,7 @@ export function listApiTokens(q: Queryable) {
 
 /** The live token behind an `Authorization: Bearer …` header, or null. */
 export async function authenticate(q: Queryable, header: string | null) {
-  const m = /^Bearer\s+(bn_[A-Za-z0-9_-]{43})$/.exec(header ?? '');
+  const m = /^bearer\s+(bn_[A-Za-z0-9_-]{43})$/i.exec(header ?? '');
   if (!m) return null;
   const row = await q
     .selectFrom('api_token')
