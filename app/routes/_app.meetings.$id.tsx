@@ -198,9 +198,14 @@ export default function Meeting() {
         <h1>
           {m.title} <span className="status">{tKey(t, `meetings.statuses.${m.status}`)}</span>
         </h1>
-        <a className="button no-print" href={`/calendar/meeting/${m.id}.ics`} download>
-          {t('calendar.download')}
-        </a>
+        <div className="action-row no-print">
+          <a className="button" href={`/meetings/${m.id}/report.pdf`} download>
+            {t('meetings.quarterReport')}
+          </a>
+          <a className="button" href={`/calendar/meeting/${m.id}.ics`} download>
+            {t('calendar.download')}
+          </a>
+        </div>
       </div>
       {reply?.done ? (
         <Notice kind="success">{tKey(t, reply.done, { n: reply.n ?? 0 })}</Notice>

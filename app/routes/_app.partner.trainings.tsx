@@ -285,6 +285,9 @@ export default function PartnerTrainings() {
                 <a href={`/calendar/meeting/${m.id}.ics`} download>
                   {t('calendar.download')}
                 </a>
+                <a href={`/meetings/${m.id}/report.pdf`} download>
+                  {t('meetings.quarterReport')}
+                </a>
                 {m.minutes_file_id ? (
                   <a href={`/files/${m.minutes_file_id}`}>{t('meetings.minutesFile')}</a>
                 ) : null}

@@ -16,6 +16,7 @@ type NavKey =
   | 'payments'
   | 'statements'
   | 'apiTokens'
+  | 'reports'
   | 'partners'
   | 'organisation'
   | 'users'
@@ -43,6 +44,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
       { to: '/trainings', key: 'trainings' },
       { to: '/meetings', key: 'meetings' },
       { to: '/payments', key: 'payments' },
+      { to: '/reports', key: 'reports' },
       { to: '/secretariat/users', key: 'users' },
       { to: '/secretariat/mail', key: 'mail' },
       { to: '/secretariat/api-tokens', key: 'apiTokens' },

@@ -1,0 +1,269 @@
+import { sql } from 'kysely';
+import type { Queryable } from '~/lib/db.server';
+import { type Period, SMALL_CELL } from './period';
+
+// Anonymous activity figures for a period: counts, shares and times only — never a case code,
+// a name or free text. Requests are counted by their creation date (Tokyo).
+
+export interface Cell {
+  key: string;
+  n: number;
+}
+
+export interface Timing {
+  n: number;
+  medianMinutes: number | null;
+  p90Minutes: number | null;
+}
+
+export interface ActivityReport {
+  period: Period;
+  requests: {
+    total: number;
+    byCategory: Cell[];
+    byLanguage: Cell[];
+    byUrgency: Cell[];
+    byPrefecture: Cell[];
+    outcomes: { dispatched: number; accepted: number; completed: number; cancelled: number };
+  };
+  timing: { toFirstOffer: Timing; toAcceptance: Timing };
+  offers: {
+    total: number;
+    accepted: number;
+    declined: number;
+    expired: number;
+    withdrawn: number;
+    pending: number;
+  };
+  visits: { approved: number; hours: number; shelterNights: number };
+  paid: { kind: string; amount: number; statements: number }[];
+  partners: { active: number; trained: number; withRequests: number };
+  training: { sessionsHeld: number; attended: number; partnersAttending: number };
+  monthly: { month: string; requests: number; accepted: number }[];
+}
+
+const tokyoStart = (date: string) => sql`(${date}::date::timestamp at time zone 'Asia/Tokyo')`;
+
+export async function activityReport(q: Queryable, period: Period): Promise<ActivityReport> {
+  const from = tokyoStart(period.from);
+  const to = tokyoStart(period.to);
+  const inPeriod = sql`r.created_at >= ${from} and r.created_at < ${to}`;
+
+  const counts = (column: string) =>
+    sql<{ key: string; n: number }>`select ${sql.raw(column)}::text as key, count(*)::int as n
+      from accompaniment_request r where ${inPeriod}
+      group by 1 order by 2 desc, 1`.execute(q);
+
+  const [
+    cat,
+    lang,
+    urg,
+    pref,
+    outcomes,
+    timing,
+    offers,
+    visits,
+    nights,
+    paid,
+    partners,
+    training,
+    monthly,
+  ] = await Promise.all([
+    counts('r.category'),
+    counts('r.worker_language'),
+    counts('r.urgency'),
+    sql<{ key: string; n: number }>`select coalesce(p.name, '?') as key, count(*)::int as n
+        from accompaniment_request r
+        left join municipality m on m.code = r.municipality_code
+        left join prefecture p on p.code = m.prefecture_code
+        where ${inPeriod} group by 1 order by 2 desc, 1`.execute(q),
+    sql<{
+      total: number;
+      dispatched: number;
+      accepted: number;
+      completed: number;
+      cancelled: number;
+    }>`
+        select count(*)::int as total,
+          count(*) filter (where exists (select 1 from offer o where o.request_id = r.id))::int as dispatched,
+          count(*) filter (where r.accepted_at is not null)::int as accepted,
+          count(*) filter (where r.completed_at is not null or r.status in ('completed','closed'))::int as completed,
+          count(*) filter (where r.status = 'cancelled')::int as cancelled
+        from accompaniment_request r where ${inPeriod}`.execute(q),
+    sql<{ which: string; n: number; median: number | null; p90: number | null }>`
+        with t as (
+          select extract(epoch from (select min(o.sent_at) from offer o where o.request_id = r.id) - r.created_at) / 60 as first_offer,
+                 extract(epoch from r.accepted_at - r.created_at) / 60 as acceptance
+          from accompaniment_request r where ${inPeriod})
+        select 'first_offer' as which, count(first_offer)::int as n,
+          percentile_cont(0.5) within group (order by first_offer) as median,
+          percentile_cont(0.9) within group (order by first_offer) as p90 from t
+        union all
+        select 'acceptance', count(acceptance)::int,
+          percentile_cont(0.5) within group (order by acceptance),
+          percentile_cont(0.9) within group (order by acceptance) from t`.execute(q),
+    sql<{ status: string; n: number }>`select o.status, count(*)::int as n
+        from offer o join accompaniment_request r on r.id = o.request_id
+        where ${inPeriod} group by 1`.execute(q),
+    sql<{ approved: number; hours: number }>`select count(*)::int as approved,
+          coalesce(sum(extract(epoch from v.ends_at - v.starts_at) / 3600), 0)::float8 as hours
+        from visit v where v.status = 'approved'
+          and v.visit_date >= ${period.from}::date and v.visit_date < ${period.to}::date`.execute(
+      q,
+    ),
+    sql<{ nights: number }>`select coalesce(sum(s.beds * greatest(0,
+            least(coalesce(s.check_out, current_date), ${period.to}::date)
+            - greatest(s.check_in, ${period.from}::date))), 0)::int as nights
+        from shelter_stay s
+        where s.check_in < ${period.to}::date and coalesce(s.check_out, current_date) > ${period.from}::date`.execute(
+      q,
+    ),
+    sql<{ kind: string; amount: number; statements: number }>`select p.kind,
+          sum(s.transfer)::int as amount, count(*)::int as statements
+        from payment_statement s join partner p on p.id = s.partner_id
+        where s.status = 'paid' and s.paid_on >= ${period.from}::date and s.paid_on < ${period.to}::date
+        group by 1 order by 2 desc`.execute(q),
+    sql<{ active: number; trained: number; with_requests: number }>`select
+          count(*) filter (where p.status = 'active')::int as active,
+          count(*) filter (where p.status = 'active' and p.trained_until >= ${period.to}::date - 1)::int as trained,
+          (select count(distinct r.accepted_partner_id)::int from accompaniment_request r
+            where ${inPeriod} and r.accepted_partner_id is not null) as with_requests
+        from partner p`.execute(q),
+    sql<{ held: number; attended: number; partners: number }>`select
+          count(distinct s.id)::int as held,
+          count(r.id) filter (where r.attendance = 'attended')::int as attended,
+          count(distinct r.partner_id) filter (where r.attendance = 'attended')::int as partners
+        from training_session s left join training_registration r on r.session_id = s.id
+        where s.status = 'held' and s.starts_at >= ${from} and s.starts_at < ${to}`.execute(q),
+    sql<{ month: string; requests: number; accepted: number }>`select
+          to_char(r.created_at at time zone 'Asia/Tokyo', 'YYYY-MM') as month,
+          count(*)::int as requests, count(r.accepted_at)::int as accepted
+        from accompaniment_request r where ${inPeriod} group by 1 order by 1`.execute(q),
+  ]);
+
+  const t = (which: string): Timing => {
+    const row = timing.rows.find((r) => r.which === which);
+    return {
+      n: row?.n ?? 0,
+      medianMinutes:
+        row?.median === null || row?.median === undefined ? null : Math.round(row.median),
+      p90Minutes: row?.p90 === null || row?.p90 === undefined ? null : Math.round(row.p90),
+    };
+  };
+  const offer = (s: string) => offers.rows.find((r) => r.status === s)?.n ?? 0;
+  const o = outcomes.rows[0]!;
+  return {
+    period,
+    requests: {
+      total: o.total,
+      byCategory: cat.rows,
+      byLanguage: lang.rows,
+      byUrgency: urg.rows,
+      byPrefecture: pref.rows,
+      outcomes: {
+        dispatched: o.dispatched,
+        accepted: o.accepted,
+        completed: o.completed,
+        cancelled: o.cancelled,
+      },
+    },
+    timing: { toFirstOffer: t('first_offer'), toAcceptance: t('acceptance') },
+    offers: {
+      total: offers.rows.reduce((s, r) => s + r.n, 0),
+      accepted: offer('accepted'),
+      declined: offer('declined'),
+      expired: offer('expired'),
+      withdrawn: offer('withdrawn'),
+      pending: offer('pending'),
+    },
+    visits: {
+      approved: visits.rows[0]!.approved,
+      hours: Math.round(visits.rows[0]!.hours * 10) / 10,
+      shelterNights: nights.rows[0]!.nights,
+    },
+    paid: paid.rows,
+    partners: {
+      active: partners.rows[0]!.active,
+      trained: partners.rows[0]!.trained,
+      withRequests: partners.rows[0]!.with_requests,
+    },
+    training: {
+      sessionsHeld: training.rows[0]!.held,
+      attended: training.rows[0]!.attended,
+      partnersAttending: training.rows[0]!.partners,
+    },
+    monthly: monthly.rows,
+  };
+}
+
+// ---------------------------------------------------------------------------------------------
+// ⚑ Small-cell suppression for anything that leaves the secretariat (CSV, PDF, meeting report)
+
+export type Shown = number | '<5';
+
+/**
+ * Counts of requests below 5 become "<5". When a breakdown would then have exactly one hidden
+ * cell, the next smallest is hidden too, so the total cannot give it away.
+ */
+export function suppressCells(cells: Cell[]): { key: string; n: Shown }[] {
+  const hidden = new Set(cells.filter((c) => c.n < SMALL_CELL).map((c) => c.key));
+  if (hidden.size === 1 && cells.length > 1) {
+    const next = cells
+      .filter((c) => !hidden.has(c.key))
+      .sort((a, b) => a.n - b.n || a.key.localeCompare(b.key))[0];
+    if (next) hidden.add(next.key);
+  }
+  return cells.map((c) => ({ key: c.key, n: hidden.has(c.key) ? '<5' : c.n }));
+}
+
+export const suppress = (n: number): Shown => (n < SMALL_CELL ? '<5' : n);
+
+/** The report as it may leave the secretariat: small request counts hidden, timings too when based on fewer than 5. */
+export function publicReport(r: ActivityReport) {
+  const timing = (x: Timing) =>
+    x.n < SMALL_CELL
+      ? { n: suppress(x.n), medianMinutes: null, p90Minutes: null }
+      : { n: x.n as Shown, medianMinutes: x.medianMinutes, p90Minutes: x.p90Minutes };
+  const outcomes = suppressCells(
+    Object.entries(r.requests.outcomes).map(([key, n]) => ({ key, n })),
+  );
+  return {
+    period: r.period,
+    requests: {
+      total: suppress(r.requests.total),
+      byCategory: suppressCells(r.requests.byCategory),
+      byLanguage: suppressCells(r.requests.byLanguage),
+      byUrgency: suppressCells(r.requests.byUrgency),
+      byPrefecture: suppressCells(r.requests.byPrefecture),
+      outcomes: Object.fromEntries(outcomes.map((c) => [c.key, c.n])) as Record<
+        keyof ActivityReport['requests']['outcomes'],
+        Shown
+      >,
+    },
+    timing: {
+      toFirstOffer: timing(r.timing.toFirstOffer),
+      toAcceptance: timing(r.timing.toAcceptance),
+    },
+    offers: Object.fromEntries(
+      Object.entries(r.offers).map(([k, n]) => [k, suppress(n)]),
+    ) as Record<keyof ActivityReport['offers'], Shown>,
+    visits: {
+      approved: suppress(r.visits.approved),
+      hours: r.visits.approved < SMALL_CELL ? null : r.visits.hours,
+      shelterNights: suppress(r.visits.shelterNights),
+    },
+    paid: r.paid.map((p) => ({
+      kind: p.kind,
+      statements: suppress(p.statements),
+      amount: p.statements < SMALL_CELL ? null : p.amount,
+    })),
+    partners: r.partners,
+    training: r.training,
+    monthly: r.monthly.map((m) => ({
+      month: m.month,
+      requests: suppress(m.requests),
+      accepted: suppress(m.accepted),
+    })),
+  };
+}
+export type PublicReport = ReturnType<typeof publicReport>;
