@@ -64,3 +64,6 @@ export function quarterKeyOf(isoDate: string): string {
 
 /** ⚑ Small cells: any count of requests below this is shown as "<5" outside the secretariat. */
 export const SMALL_CELL = 5;
+
+/** Distance bands of the coverage map's colours (km); the last band is "further or none". */
+export const BANDS = [10, 25, 50, 100] as const;
