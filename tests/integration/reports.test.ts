@@ -1332,6 +1332,24 @@ describe('⚑ publicReport (leaving the secretariat)', () => {
     expect(base.visits.hours).toBe(7.5);
     expect(base.timing.toAcceptance.medianMinutes).toBe(40);
   });
+
+  it('does not let the shown offer total give a single hidden status away', async () => {
+    const internal = await report('FY2081');
+    // 27 offers: 9 accepted, 6 declined, 5 expired, 5 withdrawn, 2 pending. Only "pending" is
+    // small; with the total shown, 27 − (9 + 6 + 5 + 5) = 2 would disclose it, so (as in every
+    // breakdown) one more status has to be hidden — or the total.
+    const p = publicReport({
+      ...internal,
+      offers: { total: 27, accepted: 9, declined: 6, expired: 5, withdrawn: 5, pending: 2 },
+    });
+    expect(p.offers.pending).toBe('<5');
+    const statuses = ['accepted', 'declined', 'expired', 'withdrawn', 'pending'] as const;
+    const hidden = statuses.filter((s) => p.offers[s] === '<5');
+    expect(
+      p.offers.total === '<5' || hidden.length >= 2,
+      `offers shown as ${JSON.stringify(p.offers)}`,
+    ).toBe(true);
+  });
 });
 
 describe('⚑ publicReport: the monthly breakdown', () => {
