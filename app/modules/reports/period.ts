@@ -16,7 +16,7 @@ const addMonths = (y: number, m: number, n: number) => {
 };
 
 export function parsePeriod(key: string): Period | null {
-  let m = /^(\d{4})-(0[1-9]|1[0-2])$/.exec(key);
+  let m = /^(2\d{3})-(0[1-9]|1[0-2])$/.exec(key);
   if (m) {
     const y = Number(m[1]);
     const mo = Number(m[2]);
@@ -28,7 +28,7 @@ export function parsePeriod(key: string): Period | null {
       label: { ja: `${y}年${mo}月`, en: `${key}` },
     };
   }
-  m = /^FY(\d{4})-Q([1-4])$/.exec(key);
+  m = /^FY(2\d{3})-Q([1-4])$/.exec(key);
   if (m) {
     const fy = Number(m[1]);
     const q = Number(m[2]);
@@ -41,7 +41,7 @@ export function parsePeriod(key: string): Period | null {
       label: { ja: `${fy}年度 第${q}四半期`, en: `FY${fy} Q${q}` },
     };
   }
-  m = /^FY(\d{4})$/.exec(key);
+  m = /^FY(2\d{3})$/.exec(key);
   if (m) {
     const fy = Number(m[1]);
     return {

@@ -218,6 +218,26 @@ export function suppressCells(cells: Cell[]): { key: string; n: Shown }[] {
 
 export const suppress = (n: number): Shown => (n < SMALL_CELL ? '<5' : n);
 
+function offersShown(o: ActivityReport['offers']) {
+  const { total, ...byStatus } = o;
+  const cells = suppressCells(Object.entries(byStatus).map(([key, n]) => ({ key, n })));
+  return {
+    total: suppress(total),
+    ...Object.fromEntries(cells.map((c) => [c.key, c.n])),
+  } as Record<keyof ActivityReport['offers'], Shown>;
+}
+
+/** Months are a breakdown of the total like any other: the same secondary suppression. */
+function monthlyShown(months: ActivityReport['monthly']) {
+  const requests = suppressCells(months.map((m) => ({ key: m.month, n: m.requests })));
+  const accepted = suppressCells(months.map((m) => ({ key: m.month, n: m.accepted })));
+  return months.map((m, i) => ({
+    month: m.month,
+    requests: requests[i]!.n,
+    accepted: accepted[i]!.n,
+  }));
+}
+
 /** The report as it may leave the secretariat: small request counts hidden, timings too when based on fewer than 5. */
 export function publicReport(r: ActivityReport) {
   const timing = (x: Timing) =>
@@ -244,9 +264,7 @@ export function publicReport(r: ActivityReport) {
       toFirstOffer: timing(r.timing.toFirstOffer),
       toAcceptance: timing(r.timing.toAcceptance),
     },
-    offers: Object.fromEntries(
-      Object.entries(r.offers).map(([k, n]) => [k, suppress(n)]),
-    ) as Record<keyof ActivityReport['offers'], Shown>,
+    offers: offersShown(r.offers),
     visits: {
       approved: suppress(r.visits.approved),
       hours: r.visits.approved < SMALL_CELL ? null : r.visits.hours,
@@ -259,11 +277,7 @@ export function publicReport(r: ActivityReport) {
     })),
     partners: r.partners,
     training: r.training,
-    monthly: r.monthly.map((m) => ({
-      month: m.month,
-      requests: suppress(m.requests),
-      accepted: suppress(m.accepted),
-    })),
+    monthly: monthlyShown(r.monthly),
   };
 }
 export type PublicReport = ReturnType<typeof publicReport>;
