@@ -1,5 +1,6 @@
 import { sql } from 'kysely';
 import type { Locale } from '../../../db/schema';
+import { safeCell } from '~/lib/csv.server';
 import { db, type Queryable, type Tx } from '~/lib/db.server';
 import { appUrl, getEnv } from '~/lib/env.server';
 import { tokyoDate } from '~/lib/format';
@@ -738,7 +739,7 @@ export async function batchCsv(q: Queryable, id: string) {
         'status',
         'paid_on',
       ],
-      ...rows,
+      ...rows.map((r) => r.map(safeCell)),
     ],
     { record_delimiter: '\r\n' },
   );

@@ -1,5 +1,6 @@
 import { stringify } from 'csv-stringify/sync';
 import en from '~/i18n/en';
+import { safeCell } from '~/lib/csv.server';
 import ja from '~/i18n/ja';
 import { BOLD, REGULAR, renderPdf } from '~/modules/pdf/pdf.server';
 import type { PublicReport, Shown } from './reports.server';
@@ -54,7 +55,7 @@ function rows(r: PublicReport): [string, string, Shown | string | null][] {
 
 /** CSV (UTF-8 with BOM so Excel opens it). Suppressed cells read "<5"; withheld values are empty. */
 export function reportCsv(r: PublicReport): string {
-  return `\uFEFF${stringify([['section', 'item', 'value'], ...rows(r).map(([a, b, c]) => [a, b, c ?? ''])], { record_delimiter: '\r\n' })}`;
+  return `\uFEFF${stringify([['section', 'item', 'value'], ...rows(r).map(([a, b, c]) => [a, safeCell(b), safeCell(c ?? '')])], { record_delimiter: '\r\n' })}`;
 }
 
 /** The printable quarterly (or any period's) report as A4 PDF, Japanese and English. */
