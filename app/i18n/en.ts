@@ -868,6 +868,8 @@ const en: Catalog = {
     coverage: 'Coverage-gap map',
     requests: 'Requests',
     share: 'Share',
+    item: 'Item',
+    count: 'Count',
     noRequests: 'No requests in this period.',
     acceptedShare: 'accepted',
     medianToOffer: 'to first offer (median)',

@@ -856,6 +856,8 @@ const ja = {
     coverage: '空白地帯マップ',
     requests: '依頼',
     share: '割合',
+    item: '項目',
+    count: '件数',
     noRequests: 'この期間の依頼はありません。',
     acceptedShare: '引受率',
     medianToOffer: '最初の打診まで（中央値）',

@@ -1,5 +1,5 @@
 import type { LoaderFunctionArgs, MetaFunction } from '@remix-run/node';
-import { Form, Link, useLoaderData } from '@remix-run/react';
+import { Form, Link, useLoaderData, useLocation } from '@remix-run/react';
 import { useTranslation } from 'react-i18next';
 import { BarChart, LineChart } from '~/components/charts';
 import { yen } from '~/components/statement-view';
@@ -95,6 +95,7 @@ export default function Reports() {
     </section>
   );
   const o = r.requests.outcomes;
+  const { search } = useLocation();
   return (
     <>
       <div className="page-head">
@@ -118,7 +119,7 @@ export default function Reports() {
         </div>
       </div>
       <p className="hint">{t('reports.anonymity')}</p>
-      <Form method="get" className="filters no-print">
+      <Form method="get" className="filters no-print" key={search}>
         <label>
           {t('reports.period')}
           <select name="period" defaultValue={r.period.key}>
@@ -170,6 +171,17 @@ export default function Reports() {
       <section className="section" aria-labelledby="outcomes">
         <h2 id="outcomes">{t('reports.outcomes')}</h2>
         <table className="compact">
+          <thead>
+            <tr>
+              <th scope="col">{t('reports.item')}</th>
+              <th scope="col" className="num">
+                {t('reports.count')}
+              </th>
+              <th scope="col" className="num">
+                {t('reports.share')}
+              </th>
+            </tr>
+          </thead>
           <tbody>
             {(['dispatched', 'accepted', 'completed', 'cancelled'] as const).map((k) => (
               <tr key={k}>

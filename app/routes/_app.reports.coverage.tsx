@@ -1,18 +1,22 @@
 import type { LinksFunction, LoaderFunctionArgs, MetaFunction } from '@remix-run/node';
-import { Form, Link, useLoaderData, useNavigation, useRouteLoaderData } from '@remix-run/react';
+import {
+  Form,
+  Link,
+  useLoaderData,
+  useLocation,
+  useNavigation,
+  useRouteLoaderData,
+} from '@remix-run/react';
 import leafletCss from 'leaflet/dist/leaflet.css';
 import { useTranslation } from 'react-i18next';
 import { ClientOnly } from '~/components/client-only';
-import CoverageMap, {
-  BAND_COLOURS,
-  type CoveragePoint,
-} from '~/components/map/coverage-map.client';
+import CoverageMap, { type CoveragePoint } from '~/components/map/coverage-map.client';
 import { tKey } from '~/i18n/i18n';
 import { db } from '~/lib/db.server';
 import { requireRole } from '~/modules/auth/auth.server';
 import { LANGUAGES, SPECIALTIES } from '~/modules/partners/codes';
 import { coverage } from '~/modules/reports/coverage.server';
-import { BANDS } from '~/modules/reports/period';
+import { BAND_COLOURS, BANDS } from '~/modules/reports/period';
 import type { loader as rootLoader } from '~/root';
 
 export const links: LinksFunction = () => [{ rel: 'stylesheet', href: leafletCss }];
@@ -66,6 +70,8 @@ export default function Coverage() {
     useLoaderData<typeof loader>();
   const root = useRouteLoaderData<typeof rootLoader>('root');
   const busy = useNavigation().state === 'loading';
+  // A new key per URL: after Back the selects show what the URL says.
+  const { search } = useLocation();
   const { t } = useTranslation();
   const bandLabel = (i: number) =>
     i === 0
@@ -115,7 +121,7 @@ export default function Coverage() {
       </p>
       <h1>{t('coverage.title')}</h1>
       <p className="hint">{t('coverage.intro')}</p>
-      <Form method="get" className="filters" aria-busy={busy || undefined}>
+      <Form method="get" className="filters" aria-busy={busy || undefined} key={search}>
         <label>
           {t('coverage.language')}
           <select name="language" defaultValue={filters.language ?? ''}>

@@ -8,7 +8,6 @@ import {
   button,
   DEMO_PASSWORD,
   escapeRe,
-  field,
   launchBrowser,
   notice,
   pathname,
@@ -60,6 +59,13 @@ const int = (s: string) => {
 };
 const share = (n: number, of: number) => (of ? `${Math.round((n / of) * 100)}%` : '—');
 
+/**
+ * A select inside its <label>: its accessible name is the label's text followed by the chosen
+ * option's, so it is found by the name's start.
+ */
+const select = (page: Page, label: string) =>
+  page.getByRole('combobox', { name: new RegExp(`^${escapeRe(label)}`) });
+
 const navLink = (page: Page, name: string) =>
   page.getByRole('navigation').getByRole('link', { name, exact: true });
 
@@ -105,12 +111,12 @@ async function requestTotal(page: Page) {
 
 /** Opens the report of `key` with the period select and the 表示 button, as a user does. */
 async function choosePeriod(page: Page, key: string) {
-  const select = field(page, ja.reports.period);
-  await select.selectOption(key);
+  const period = select(page, ja.reports.period);
+  await period.selectOption(key);
   await button(page, ja.reports.show).click();
   await waitForPath(page, '/reports', `?period=${key}`);
   await waitForHeading(page, reportHeading(key));
-  expect(await select.inputValue()).toBe(key);
+  expect(await period.inputValue()).toBe(key);
 }
 
 // ---- the coverage page --------------------------------------------------------------------------
@@ -249,7 +255,7 @@ describe.sequential('reports', () => {
       await waitForHeading(page, reportHeading(quarterKey));
       await waitForHydration(page);
       await page.getByText(ja.reports.anonymity, { exact: true }).waitFor();
-      expect(await field(page, ja.reports.period).inputValue()).toBe(quarterKey);
+      expect(await select(page, ja.reports.period).inputValue()).toBe(quarterKey);
 
       // Summary cards.
       const cards = page.locator('.cards .card.stat');
@@ -388,7 +394,7 @@ describe.sequential('reports', () => {
       await waitForHeading(page, reportHeading(quarterKey));
       expect
         .soft(
-          await field(page, ja.reports.period).inputValue(),
+          await select(page, ja.reports.period).inputValue(),
           'after going back, the period select shows the period on screen',
         )
         .toBe(quarterKey);
@@ -529,7 +535,7 @@ describe.sequential('reports', () => {
       await screenshot(page, 'reports-coverage');
 
       // Only partners who speak Nepali.
-      const language = field(page, ja.coverage.language);
+      const language = select(page, ja.coverage.language);
       await language.selectOption({ label: ja.languages.ne });
       started = Date.now();
       await button(page, ja.coverage.apply).click();
@@ -560,14 +566,48 @@ describe.sequential('reports', () => {
         );
       await waitForMap(page);
       await screenshot(page, 'reports-coverage-ne');
+
+      // Back to the map without the filter: the language select says so too.
+      await page.goBack();
+      await page.waitForURL((url) => url.pathname === '/reports/coverage' && !url.search);
+      // The URL changes at once; the map's figures once the server has computed them again.
+      const legendText = () =>
+        page.getByRole('list', { name: ja.coverage.legend, exact: true }).innerText();
+      const before = await legendText();
+      await expect.poll(legendText, { timeout: 30_000, interval: 200 }).not.toBe(before);
+      await page.locator('form.filters[aria-busy]').waitFor({ state: 'detached' });
+      expect((await readCoverage(page)).legend).toEqual(all.legend);
+      expect
+        .soft(
+          await select(page, ja.coverage.language).inputValue(),
+          'after going back, the language select shows the filter of the map on screen',
+        )
+        .toBe('');
     });
   });
 
   test('the coverage page is usable on a phone', async () => {
     await as(
       async (page) => {
-        const started = Date.now();
-        await page.goto('/reports/coverage?language=vi');
+        let started = Date.now();
+        // Opened directly (a bookmark, a reload): the server renders the page.
+        const res = await page.goto('/reports/coverage?language=vi');
+        expect
+          .soft(res?.status(), 'GET /reports/coverage?language=vi, rendered by the server')
+          .toBe(200);
+        if (res?.status() !== 200) {
+          // Reached from the report instead, as the desktop test does, to check the rest.
+          await page.goto('/reports');
+          await waitForHydration(page);
+          await page.getByRole('link', { name: ja.reports.coverage, exact: true }).click();
+          await waitForHeading(page, ja.coverage.title);
+          await page.locator('form.filters[aria-busy]').waitFor({ state: 'detached' });
+          await select(page, ja.coverage.language).selectOption('vi');
+          started = Date.now();
+          await button(page, ja.coverage.apply).click();
+          await page.waitForURL((url) => url.searchParams.get('language') === 'vi');
+          await page.locator('form.filters[aria-busy]').waitFor({ state: 'detached' });
+        }
         await waitForHeading(page, ja.coverage.title);
         const c = await readCoverage(page);
         await waitForHydration(page);
@@ -576,7 +616,7 @@ describe.sequential('reports', () => {
           `coverage on a phone (language=vi): server ${c.ms} ms; page and map ${Date.now() - started} ms`,
         );
         if (unfiltered) expect(c.total).toBe(unfiltered.total);
-        expect(await field(page, ja.coverage.language).inputValue()).toBe('vi');
+        expect(await select(page, ja.coverage.language).inputValue()).toBe('vi');
         // Nothing wider than the screen: the page does not scroll sideways.
         const overflow = await page.evaluate(() => ({
           page: document.documentElement.scrollWidth,
@@ -591,6 +631,21 @@ describe.sequential('reports', () => {
         const b = (await apply.boundingBox())!;
         expect(b.height).toBeGreaterThanOrEqual(32);
         expect(b.x + b.width).toBeLessThanOrEqual(391);
+        // Each table's figures are on screen without scrolling it sideways.
+        for (const title of [ja.coverage.worst, ja.coverage.worstWithRequests]) {
+          const right = await region(page, title)
+            .locator('tbody tr td:last-child')
+            .first()
+            .evaluate((td) => {
+              const range = document.createRange();
+              range.selectNodeContents(td);
+              return range.getBoundingClientRect().right;
+            });
+          expect(
+            right,
+            `${title}: the ${ja.coverage.requests} figures are on screen`,
+          ).toBeLessThanOrEqual(390);
+        }
         await screenshot(page, 'reports-coverage-mobile');
       },
       { phone: true },

@@ -1,5 +1,7 @@
 import { CircleMarker, MapContainer, Popup } from 'react-leaflet';
+import { BAND_COLOURS } from '~/modules/reports/period';
 import { BaseLayers } from './base-layers.client';
+import { nameMap } from './name-map.client';
 
 export type CoveragePoint = readonly [
   code: string,
@@ -9,8 +11,6 @@ export type CoveragePoint = readonly [
   km: number | null,
   requests: number,
 ];
-
-export const BAND_COLOURS = ['#1a9850', '#91cf60', '#fee08b', '#fc8d59', '#d73027'] as const;
 
 export function bandOf(km: number | null, bands: readonly number[]): number {
   if (km === null) return bands.length;
@@ -40,7 +40,7 @@ export default function CoverageMap({
       ]}
       zoomSnap={0.5}
       className="leaflet-fill"
-      aria-label={label}
+      ref={nameMap(label)}
       preferCanvas
     >
       <BaseLayers tileUrl={tileUrl} />

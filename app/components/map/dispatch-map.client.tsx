@@ -1,6 +1,7 @@
 import L from 'leaflet';
 import { Circle, MapContainer, Marker, Tooltip } from 'react-leaflet';
 import { BaseLayers } from './base-layers.client';
+import { nameMap } from './name-map.client';
 
 export interface MapCandidate {
   id: string;
@@ -50,7 +51,7 @@ export default function DispatchMap({
       bounds={viewOf(place, partners)}
       boundsOptions={{ padding: [30, 30], maxZoom: 12 }}
       className="leaflet-fill"
-      aria-label={label}
+      ref={nameMap(label)}
     >
       <BaseLayers tileUrl={tileUrl} />
       {[10, 25, 50].map((km) => (

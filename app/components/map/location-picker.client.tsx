@@ -2,6 +2,7 @@ import L from 'leaflet';
 import { useEffect, useMemo } from 'react';
 import { MapContainer, Marker, useMap, useMapEvents } from 'react-leaflet';
 import { BaseLayers } from './base-layers.client';
+import { nameMap } from './name-map.client';
 
 const pin = L.divIcon({
   className: 'map-pin',
@@ -52,7 +53,7 @@ export default function LocationPicker({
       center={position ?? JAPAN_CENTER}
       zoom={position ? 12 : 5}
       className="leaflet-fill"
-      aria-label={label}
+      ref={nameMap(label)}
       scrollWheelZoom={false}
     >
       <BaseLayers tileUrl={tileUrl} />

@@ -2,6 +2,7 @@ import L from 'leaflet';
 import { MapContainer, Marker, Popup } from 'react-leaflet';
 import MarkerClusterGroup from 'react-leaflet-cluster';
 import { BaseLayers } from './base-layers.client';
+import { nameMap } from './name-map.client';
 
 export type MapPoint = readonly [string, string, string, number, number, string, string, string];
 
@@ -36,7 +37,7 @@ export default function RegistryMap({
       ]}
       zoomSnap={0.5}
       className="leaflet-fill"
-      aria-label={label}
+      ref={nameMap(label)}
       preferCanvas
     >
       <BaseLayers tileUrl={tileUrl} />

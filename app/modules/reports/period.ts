@@ -67,3 +67,6 @@ export const SMALL_CELL = 5;
 
 /** Distance bands of the coverage map's colours (km); the last band is "further or none". */
 export const BANDS = [10, 25, 50, 100] as const;
+
+/** Colours of the bands, green (near) to red (far or none). */
+export const BAND_COLOURS = ['#1a9850', '#91cf60', '#fee08b', '#fc8d59', '#d73027'] as const;
