@@ -24,9 +24,7 @@ export async function up(db: Kysely<any>): Promise<void> {
 
   // Nearest-partner search over the public directory.
   await sql`create index partner_public_idx on partner using gist (ll_to_earth(lat, lng))
-    where status = 'active' and public_listing and lat is not null and lng is not null`.execute(
-    db,
-  );
+    where status = 'active' and public_listing and lat is not null and lng is not null`.execute(db);
 }
 
 export async function down(): Promise<void> {
