@@ -1,5 +1,6 @@
 import { useTranslation } from 'react-i18next';
 import { tKey } from '~/i18n/i18n';
+import { yen } from '~/lib/format';
 
 export interface StatementLineRow {
   id: string;
@@ -25,8 +26,6 @@ export interface StatementTotalsRow {
   total: number;
   transfer: number;
 }
-
-export const yen = (n: number) => `${n < 0 ? '-' : ''}¥${Math.abs(n).toLocaleString('ja-JP')}`;
 
 /** A statement's lines (what each amount came from) and its totals. */
 export function StatementView({

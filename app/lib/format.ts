@@ -41,3 +41,8 @@ export function formatTime(d: Date | string, locale: Locale): string {
 export function bilingualDateTime(d: Date | string) {
   return { ja: formatDateTime(d, 'ja'), en: formatDateTime(d, 'en') };
 }
+
+/** Integer yen as written on statements: ¥12,345 and -¥500. */
+export function yen(n: number): string {
+  return `${n < 0 ? '-' : ''}¥${Math.abs(n).toLocaleString('ja-JP')}`;
+}

@@ -9,6 +9,7 @@ import {
 } from '@remix-run/node';
 import { Form, Link, useActionData, useLoaderData } from '@remix-run/react';
 import { useTranslation } from 'react-i18next';
+import { AttendanceRadios } from '~/components/attendance-radios';
 import { FieldErrors, Notice, SubmitButton, TextField } from '~/components/forms';
 import { ChooserFilter, PartnerCheckboxes } from '~/components/partner-chooser';
 import { tKey } from '~/i18n/i18n';
@@ -35,14 +36,6 @@ import { ATTENDANCE } from '~/modules/training/training-schema';
 export const meta: MetaFunction<typeof loader> = ({ data }) => [
   { title: data?.meeting.title ?? '連絡会議 / Liaison meeting' },
 ];
-
-const clock = (d: Date | string) =>
-  new Intl.DateTimeFormat('en-GB', {
-    timeZone: 'Asia/Tokyo',
-    hour: '2-digit',
-    minute: '2-digit',
-    hourCycle: 'h23',
-  }).format(new Date(d));
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
   await requireRole(request, ['secretariat']);
@@ -181,8 +174,8 @@ export default function Meeting() {
     defaultValue: {
       title: m.title,
       date: tokyoDate(new Date(m.starts_at)),
-      startTime: clock(m.starts_at),
-      endTime: clock(m.ends_at),
+      startTime: formatTime(m.starts_at, 'en'),
+      endTime: formatTime(m.ends_at, 'en'),
       venue: m.venue,
       onlineUrl: m.online_url,
       agenda: m.agenda,
@@ -375,22 +368,7 @@ export default function Meeting() {
                       </td>
                       <td data-label={t('training.attendance')}>
                         {m.status !== 'cancelled' && started ? (
-                          <fieldset className="attendance">
-                            <legend className="visually-hidden">
-                              {t('training.attendance')}: {i.name}
-                            </legend>
-                            {ATTENDANCE.map((a) => (
-                              <label key={a} className="check">
-                                <input
-                                  type="radio"
-                                  name={`attendance-${i.id}`}
-                                  value={a}
-                                  defaultChecked={i.attendance === a}
-                                />
-                                {tKey(t, `training.attendanceValues.${a}`)}
-                              </label>
-                            ))}
-                          </fieldset>
+                          <AttendanceRadios id={i.id} person={i.name} value={i.attendance} />
                         ) : i.attendance ? (
                           tKey(t, `training.attendanceValues.${i.attendance}`)
                         ) : (

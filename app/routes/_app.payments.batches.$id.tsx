@@ -7,7 +7,7 @@ import {
 import { Form, Link, useActionData, useLoaderData, useSearchParams } from '@remix-run/react';
 import { useTranslation } from 'react-i18next';
 import { Notice, SubmitButton } from '~/components/forms';
-import { yen } from '~/components/statement-view';
+import { yen } from '~/lib/format';
 import { tKey } from '~/i18n/i18n';
 import { db } from '~/lib/db.server';
 import { tokyoDate } from '~/lib/format';

@@ -1,7 +1,7 @@
 import type { LoaderFunctionArgs, MetaFunction } from '@remix-run/node';
 import { Link, useLoaderData } from '@remix-run/react';
 import { useTranslation } from 'react-i18next';
-import { yen } from '~/components/statement-view';
+import { yen } from '~/lib/format';
 import { tKey } from '~/i18n/i18n';
 import { db } from '~/lib/db.server';
 import { formatDateTime } from '~/lib/format';

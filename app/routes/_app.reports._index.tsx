@@ -2,7 +2,7 @@ import type { LoaderFunctionArgs, MetaFunction } from '@remix-run/node';
 import { Form, Link, useLoaderData, useLocation } from '@remix-run/react';
 import { useTranslation } from 'react-i18next';
 import { BarChart, LineChart } from '~/components/charts';
-import { yen } from '~/components/statement-view';
+import { yen } from '~/lib/format';
 import { tKey } from '~/i18n/i18n';
 import { db } from '~/lib/db.server';
 import { tokyoDate } from '~/lib/format';

@@ -7,6 +7,7 @@ import {
 } from '@remix-run/node';
 import { Form, Link, useActionData, useLoaderData, useSearchParams } from '@remix-run/react';
 import { useTranslation } from 'react-i18next';
+import { AttendanceRadios } from '~/components/attendance-radios';
 import { Notice, SubmitButton } from '~/components/forms';
 import { ChooserFilter, PartnerCheckboxes } from '~/components/partner-chooser';
 import { tKey } from '~/i18n/i18n';
@@ -308,22 +309,7 @@ export default function TrainingSession() {
                       </td>
                       <td data-label={t('training.attendance')}>
                         {r.status === 'registered' && s.status !== 'cancelled' ? (
-                          <fieldset className="attendance">
-                            <legend className="visually-hidden">
-                              {t('training.attendance')}: {r.user_name}
-                            </legend>
-                            {ATTENDANCE.map((a) => (
-                              <label key={a} className="check">
-                                <input
-                                  type="radio"
-                                  name={`attendance-${r.id}`}
-                                  value={a}
-                                  defaultChecked={r.attendance === a}
-                                />
-                                {tKey(t, `training.attendanceValues.${a}`)}
-                              </label>
-                            ))}
-                          </fieldset>
+                          <AttendanceRadios id={r.id} person={r.user_name} value={r.attendance} />
                         ) : (
                           '—'
                         )}

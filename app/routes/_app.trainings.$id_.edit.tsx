@@ -11,21 +11,13 @@ import { useTranslation } from 'react-i18next';
 import { Notice } from '~/components/forms';
 import { TrainingForm } from '~/components/training-form';
 import { db } from '~/lib/db.server';
-import { tokyoDate } from '~/lib/format';
+import { formatTime, tokyoDate } from '~/lib/format';
 import { submitInTransaction } from '~/lib/submit.server';
 import { requireRole } from '~/modules/auth/auth.server';
 import { sessionSchema } from '~/modules/training/training-schema';
 import { getSession, listModules, updateSession } from '~/modules/training/training.server';
 
 export const meta: MetaFunction = () => [{ title: '研修の変更 / Change training session' }];
-
-const clock = (d: Date | string) =>
-  new Intl.DateTimeFormat('en-GB', {
-    timeZone: 'Asia/Tokyo',
-    hour: '2-digit',
-    minute: '2-digit',
-    hourCycle: 'h23',
-  }).format(new Date(d));
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
   await requireRole(request, ['secretariat']);
@@ -69,8 +61,8 @@ export default function EditTraining() {
               title: s.title,
               modules: s.modules,
               date: tokyoDate(new Date(s.starts_at)),
-              startTime: clock(s.starts_at),
-              endTime: clock(s.ends_at),
+              startTime: formatTime(s.starts_at, 'en'),
+              endTime: formatTime(s.ends_at, 'en'),
               deadline: tokyoDate(new Date(s.registration_deadline)),
               capacity: s.capacity,
               instructor: s.instructor,

@@ -133,6 +133,18 @@ export function buildFeed(
   );
 }
 
+/** An event as the .ics attachment of an invitation, update or cancellation email. */
+export function icsAttachment(
+  e: Omit<IcsEvent, 'method'>,
+  method: 'REQUEST' | 'CANCEL',
+): { filename: string; contentType: string; content: string } {
+  return {
+    filename: method === 'CANCEL' ? 'cancel.ics' : 'invite.ics',
+    contentType: `text/calendar; charset=utf-8; method=${method}`,
+    content: Buffer.from(buildIcs({ ...e, method }), 'utf8').toString('base64'),
+  };
+}
+
 /** The organiser of every event: the platform's sender address. */
 export function organizer(mailFrom: string): { name: string; email: string } {
   const email = /<([^>]+)>/.exec(mailFrom)?.[1] ?? mailFrom;

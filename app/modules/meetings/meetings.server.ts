@@ -6,8 +6,9 @@ import { appUrl, getEnv } from '~/lib/env.server';
 import { bilingualDateTime, tokyoDate } from '~/lib/format';
 import { sign, verify } from '~/lib/signing.server';
 import { audit } from '~/modules/audit/audit.server';
-import { buildIcs, organizer } from '~/modules/calendar/ics.server';
+import { icsAttachment, organizer } from '~/modules/calendar/ics.server';
 import { DomainError } from '~/modules/errors';
+import { tokyoInstant } from '~/modules/visits/visit-schema';
 import { storeUpload } from '~/modules/files/files.server';
 import { enqueueEmail } from '~/modules/mail/mail.server';
 import { isUuid } from '~/modules/partners/partners.server';
@@ -20,7 +21,6 @@ import {
 } from './meeting-schema';
 
 type Actor = { userId: string; ip?: string | null };
-const tokyo = (date: string, time: string) => new Date(`${date}T${time}:00+09:00`);
 const nonce = () => randomBytes(16).toString('base64url');
 
 // ---------------------------------------------------------------------------------------------
@@ -128,8 +128,8 @@ export async function createNextFour(tx: Tx, actor: Actor, now = new Date()) {
           fiscal_year: fiscalYear,
           quarter,
           title: defaultTitle(fiscalYear, quarter),
-          starts_at: tokyo(date, '14:00'),
-          ends_at: tokyo(date, '16:00'),
+          starts_at: tokyoInstant(date, '14:00'),
+          ends_at: tokyoInstant(date, '16:00'),
           venue: '未定 / to be decided',
           created_by: actor.userId,
         })
@@ -250,18 +250,11 @@ export function meetingEvent(m: MeetingRow) {
   };
 }
 
-function meetingIcs(
+const meetingIcs = (
   m: MeetingRow,
   method: 'REQUEST' | 'CANCEL',
   attendee: { name: string; email: string },
-): MailAttachment {
-  const text = buildIcs({ ...meetingEvent(m), method, attendee });
-  return {
-    filename: method === 'CANCEL' ? 'cancel.ics' : 'invite.ics',
-    contentType: `text/calendar; charset=utf-8; method=${method}`,
-    content: Buffer.from(text, 'utf8').toString('base64'),
-  };
-}
+): MailAttachment => icsAttachment({ ...meetingEvent(m), attendee }, method);
 
 export const rsvpToken = (q: Queryable, invitee: { id: string; rsvp_nonce: string }) =>
   sign(q, 'rsvp', [invitee.id, invitee.rsvp_nonce]);
@@ -424,8 +417,8 @@ export async function updateMeeting(tx: Tx, id: string, input: MeetingInput, act
   const fq = fiscalQuarter(input.date);
   if (fq.fiscalYear !== before.fiscal_year || fq.quarter !== before.quarter)
     throw new DomainError('meetings.errors.outsideQuarter', 'date');
-  const starts = tokyo(input.date, input.startTime);
-  const ends = tokyo(input.date, input.endTime);
+  const starts = tokyoInstant(input.date, input.startTime);
+  const ends = tokyoInstant(input.date, input.endTime);
   const changed =
     starts.getTime() !== before.starts_at.getTime() ||
     ends.getTime() !== before.ends_at.getTime() ||

@@ -1,10 +1,8 @@
-import { tokyoDate } from '~/lib/format';
+import { tokyoDate, yen } from '~/lib/format';
 import { BOLD, REGULAR, renderPdf } from '~/modules/pdf/pdf.server';
 import type { getStatement } from './payments.server';
 
 type Statement = NonNullable<Awaited<ReturnType<typeof getStatement>>>;
-
-const yen = (n: number) => `${n < 0 ? '-' : ''}¥${Math.abs(n).toLocaleString('ja-JP')}`;
 
 const KIND: Record<string, string> = {
   visit_base: '同行 基本料 / Visit base fee',

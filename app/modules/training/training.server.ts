@@ -5,17 +5,17 @@ import { appUrl, getEnv } from '~/lib/env.server';
 import { bilingualDateTime, tokyoDate } from '~/lib/format';
 import { audit } from '~/modules/audit/audit.server';
 import { DomainError } from '~/modules/errors';
+import { tokyoInstant } from '~/modules/visits/visit-schema';
 import { storeUpload } from '~/modules/files/files.server';
 import { enqueueEmail } from '~/modules/mail/mail.server';
 import { BOLD, REGULAR, renderPdf } from '~/modules/pdf/pdf.server';
 import { isUuid } from '~/modules/partners/partners.server';
 import type { MailAttachment } from '../../../db/schema';
-import { buildIcs, organizer } from '~/modules/calendar/ics.server';
+import { icsAttachment, organizer } from '~/modules/calendar/ics.server';
 import { ATTENDANCE } from './training-schema';
 import type { SessionInput } from './training-schema';
 
 type Actor = { userId: string; ip?: string | null };
-const tokyo = (date: string, time: string) => new Date(`${date}T${time}:00+09:00`);
 
 export async function listModules(q: Queryable) {
   return q
@@ -37,14 +37,14 @@ export async function createSession(tx: Tx, input: SessionInput, actor: Actor) {
     .insertInto('training_session')
     .values({
       title: input.title,
-      starts_at: tokyo(input.date, input.startTime),
-      ends_at: tokyo(input.date, input.endTime),
+      starts_at: tokyoInstant(input.date, input.startTime),
+      ends_at: tokyoInstant(input.date, input.endTime),
       venue: input.venue,
       online_url: input.onlineUrl,
       capacity: input.capacity,
       instructor: input.instructor,
       // Registration closes at the end of the deadline day, Tokyo time.
-      registration_deadline: tokyo(input.deadline, '23:59'),
+      registration_deadline: tokyoInstant(input.deadline, '23:59'),
       created_by: actor.userId,
     })
     .returning('id')
@@ -389,18 +389,11 @@ export function sessionEvent(s: IcsSession) {
 }
 
 /** The session as an .ics attachment for one person. */
-function sessionIcs(
+const sessionIcs = (
   s: IcsSession,
   method: 'REQUEST' | 'CANCEL',
   attendee: { name: string; email: string },
-): MailAttachment {
-  const text = buildIcs({ ...sessionEvent(s), method, attendee });
-  return {
-    filename: method === 'CANCEL' ? 'cancel.ics' : 'invite.ics',
-    contentType: `text/calendar; charset=utf-8; method=${method}`,
-    content: Buffer.from(text, 'utf8').toString('base64'),
-  };
-}
+): MailAttachment => icsAttachment({ ...sessionEvent(s), attendee }, method);
 
 export type Audience = { all: true } | { partnerIds: string[] };
 
@@ -549,8 +542,8 @@ export async function updateSession(tx: Tx, sessionId: string, input: SessionInp
   );
   if (input.capacity < registered)
     throw new DomainError('training.errors.capacityBelowRegistered', 'capacity');
-  const starts = tokyo(input.date, input.startTime);
-  const ends = tokyo(input.date, input.endTime);
+  const starts = tokyoInstant(input.date, input.startTime);
+  const ends = tokyoInstant(input.date, input.endTime);
   const changed =
     starts.getTime() !== before.starts_at.getTime() ||
     ends.getTime() !== before.ends_at.getTime() ||
@@ -567,7 +560,7 @@ export async function updateSession(tx: Tx, sessionId: string, input: SessionInp
       online_url: input.onlineUrl,
       capacity: input.capacity,
       instructor: input.instructor,
-      registration_deadline: tokyo(input.deadline, '23:59'),
+      registration_deadline: tokyoInstant(input.deadline, '23:59'),
       sequence: changed ? sql`sequence + 1` : sql`sequence`,
       // A new date deserves a new reminder.
       reminder_sent_at: changed ? null : before.reminder_sent_at,
