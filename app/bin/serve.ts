@@ -3,6 +3,7 @@ import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { createRequestHandler } from '@remix-run/express';
 import { broadcastDevReady, installGlobals, type ServerBuild } from '@remix-run/node';
+import compression from 'compression';
 import express from 'express';
 import { getEnv } from '~/lib/env.server';
 import { healthCheck } from '~/lib/health.server';
@@ -37,6 +38,8 @@ async function main() {
   app.disable('x-powered-by');
   if (env.TRUST_PROXY) app.set('trust proxy', true);
   app.use(securityHeaders);
+  // Registry map data and reports are large JSON/HTML: gzip them (tiles and PDFs are already compact).
+  app.use(compression());
   app.get('/healthz', async (_req, res) => {
     const health = await healthCheck();
     res.status(health.status === 'ok' ? 200 : 503).json(health);
