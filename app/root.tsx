@@ -12,6 +12,7 @@ import {
 import type { ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
 import { GeneralErrorBoundary } from '~/components/error-boundary';
+import { useNonce } from '~/components/nonce';
 import { resolveLocale } from '~/i18n/locale.server';
 import { getEnv } from '~/lib/env.server';
 import { getUser } from '~/modules/auth/auth.server';
@@ -35,6 +36,8 @@ export async function loader({ request }: LoaderFunctionArgs) {
 
 export function Layout({ children }: { children: ReactNode }) {
   const data = useRouteLoaderData<typeof loader>('root');
+  // Inline scripts run only with this request's nonce (Content-Security-Policy, http.server.ts).
+  const nonce = useNonce();
   return (
     <html lang={data?.locale ?? 'ja'}>
       <head>
@@ -45,9 +48,9 @@ export function Layout({ children }: { children: ReactNode }) {
       </head>
       <body>
         {children}
-        <ScrollRestoration />
-        <Scripts />
-        <LiveReload />
+        <ScrollRestoration nonce={nonce} />
+        <Scripts nonce={nonce} />
+        <LiveReload nonce={nonce} />
       </body>
     </html>
   );

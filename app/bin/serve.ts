@@ -1,14 +1,10 @@
 import { existsSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { createRequestHandler } from '@remix-run/express';
 import { broadcastDevReady, installGlobals, type ServerBuild } from '@remix-run/node';
-import compression from 'compression';
-import express from 'express';
 import { getEnv } from '~/lib/env.server';
-import { healthCheck } from '~/lib/health.server';
 import { pool } from '~/lib/db.server';
-import { originCheck, securityHeaders } from '~/lib/http.server';
+import { createApp } from '~/lib/express-app.server';
 import { startWorker } from '~/lib/worker.server';
 import { seedDemoIfEmpty } from '~/modules/demo/seed.server';
 import { log, prepareDatabase } from './bootstrap';
@@ -34,26 +30,7 @@ async function main() {
   let build = (await importBuild()) as ServerBuild;
   const isDev = env.NODE_ENV === 'development';
 
-  const app = express();
-  app.disable('x-powered-by');
-  if (env.TRUST_PROXY) app.set('trust proxy', true);
-  app.use(securityHeaders);
-  // Registry map data and reports are large JSON/HTML: gzip them (tiles and PDFs are already compact).
-  app.use(compression());
-  app.get('/healthz', async (_req, res) => {
-    const health = await healthCheck();
-    res.status(health.status === 'ok' ? 200 : 503).json(health);
-  });
-  app.use('/build', express.static('public/build', { immutable: true, maxAge: '1y' }));
-  app.use(express.static('public', { maxAge: '1h' }));
-  app.use(originCheck);
-  app.all(
-    '*',
-    isDev
-      ? (req, res, next) =>
-          createRequestHandler({ build, mode: 'development', getLoadContext })(req, res, next)
-      : createRequestHandler({ build, mode: build.mode, getLoadContext }),
-  );
+  const app = createApp({ getBuild: () => build, dev: isDev });
 
   const server = app.listen(env.PORT, env.HOST, () => {
     log(`app listening on http://localhost:${env.PORT}`);
@@ -82,10 +59,6 @@ async function main() {
   };
   process.on('SIGINT', () => void stop('SIGINT'));
   process.on('SIGTERM', () => void stop('SIGTERM'));
-}
-
-function getLoadContext(req: express.Request) {
-  return { clientIp: req.ip ?? req.socket.remoteAddress ?? 'unknown' };
 }
 
 async function importBuild() {

@@ -9,11 +9,14 @@ export function FieldErrors({ id, errors }: { id: string; errors?: string[] }) {
   const { t } = useTranslation();
   if (!errors?.length) return null;
   return (
-    <ul id={id} className="field-errors" role="alert">
-      {errors.map((e) => (
-        <li key={e}>{tKey(t, e)}</li>
-      ))}
-    </ul>
+    // The alert role on a wrapper: on the <ul> itself it would take the list's role away.
+    <div role="alert">
+      <ul id={id} className="field-errors">
+        {errors.map((e) => (
+          <li key={e}>{tKey(t, e)}</li>
+        ))}
+      </ul>
+    </div>
   );
 }
 

@@ -160,8 +160,9 @@ export function MouTable({
   const { t } = useTranslation();
   if (!mous.length) return <p className="empty">{t('partners.noMou')}</p>;
   return (
+    // One card per MOU on a phone: a table wider than the screen would scroll out of keyboard reach.
     <div className="table-wrap">
-      <table>
+      <table className="stack-on-phone">
         <thead>
           <tr>
             <th scope="col">{t('mou.referenceNo')}</th>
@@ -177,17 +178,21 @@ export function MouTable({
         <tbody>
           {mous.map((m) => (
             <tr key={m.id}>
-              <td>
+              <td data-label={t('mou.referenceNo')}>
                 {editBase ? <a href={`${editBase}/${m.id}`}>{m.reference_no}</a> : m.reference_no}
               </td>
-              <td>{label(t, `mouStatuses.${m.status}`)}</td>
-              <td>
+              <td data-label={t('mou.status')}>{label(t, `mouStatuses.${m.status}`)}</td>
+              <td data-label={`${t('mou.validFrom')} – ${t('mou.validUntil')}`}>
                 {formatDate(m.valid_from, locale)} –{' '}
                 {m.valid_until ? formatDate(m.valid_until, locale) : t('partners.mouOpenEnded')}
               </td>
-              <td>¥{m.visit_base_fee.toLocaleString('ja-JP')}</td>
-              <td>{m.max_concurrent_requests}</td>
-              <td>{m.signed_file_id ? <a href={`/files/${m.signed_file_id}`}>PDF</a> : '—'}</td>
+              <td data-label={t('mou.visitBaseFee')}>
+                ¥{m.visit_base_fee.toLocaleString('ja-JP')}
+              </td>
+              <td data-label={t('mou.maxConcurrent')}>{m.max_concurrent_requests}</td>
+              <td data-label="PDF">
+                {m.signed_file_id ? <a href={`/files/${m.signed_file_id}`}>PDF</a> : '—'}
+              </td>
             </tr>
           ))}
         </tbody>

@@ -20,6 +20,12 @@ export async function readMultipartForm(
     return { tooLarge: false, formData };
   } catch (e) {
     if (e instanceof MaxPartSizeExceededError) return { tooLarge: true };
+    // Not multipart (a plain form post) or a broken body: an empty form, which the form's
+    // schema refuses with field messages like any other — never a 500.
+    if (e instanceof TypeError) return { tooLarge: false, formData: new FormData() };
+    // The parser's own complaints (a part without a name, a broken boundary) are plain Errors.
+    if (e instanceof Error && /^malformed (multipart|content-disposition)/.test(e.message))
+      return { tooLarge: false, formData: new FormData() };
     throw e;
   }
 }

@@ -1,5 +1,6 @@
-import { type Runner, run, type TaskList, Logger } from 'graphile-worker';
-import type pg from 'pg';
+import { EventEmitter } from 'node:events';
+import { type Runner, run, type TaskList, Logger, type WorkerEvents } from 'graphile-worker';
+import pg from 'pg';
 import { deliverMail, SEND_EMAIL_TASK } from '~/modules/mail/mail.server';
 import { pruneAuthRecords } from '~/modules/auth/maintenance.server';
 import { advanceCascade, sweepCascades } from '~/modules/dispatch/cascade.server';
@@ -83,6 +84,58 @@ const quietLogger = new Logger((scope) => (level, message) => {
   }
 });
 
+/** The connection by which a running worker pool shows it is alive (pg_stat_activity). */
+const LIVENESS_PREFIX = 'banso-worker ';
+
+/**
+ * graphile-worker leaves the jobs of a pool that died without shutting down (kill -9, OOM, a lost
+ * machine) locked for 4 hours: an email or a cascade step would wait that long. Each pool started
+ * here holds one connection named after it while it lives; jobs locked for over 10 s by a pool
+ * with no such connection are unlocked, so any worker runs them again. Returns the pools freed.
+ */
+export async function unlockJobsOfDeadWorkers(pool: pg.Pool): Promise<string[]> {
+  const { rows } = await pool.query<{ locked_by: string }>(
+    `select distinct l.locked_by from (
+        select locked_by, locked_at from graphile_worker._private_jobs
+        union all
+        select locked_by, locked_at from graphile_worker._private_job_queues
+      ) l
+      where l.locked_by is not null and l.locked_at < now() - interval '10 seconds'
+        and not exists (select 1 from pg_stat_activity a where a.application_name = $1 || l.locked_by)`,
+    [LIVENESS_PREFIX],
+  );
+  const ids = rows.map((r) => r.locked_by);
+  if (ids.length)
+    await pool.query('select graphile_worker.force_unlock_workers($1::text[])', [ids]);
+  return ids;
+}
+
+/** Holds the pool's liveness connection, reconnecting (e.g. after a database restart) until stopped. */
+function holdLiveness(pool: pg.Pool, poolId: string) {
+  let stopped = false;
+  let client: pg.Client | null = null;
+  let timer: NodeJS.Timeout | undefined;
+  const retry = () => {
+    client = null;
+    if (!stopped && !timer) timer = setTimeout(connect, 1000).unref();
+  };
+  const connect = () => {
+    timer = undefined;
+    if (stopped) return;
+    const c = new pg.Client({ ...pool.options, application_name: LIVENESS_PREFIX + poolId });
+    c.on('error', () => {});
+    c.on('end', retry);
+    client = c;
+    c.connect().catch(retry);
+  };
+  connect();
+  return async () => {
+    stopped = true;
+    clearTimeout(timer);
+    await client?.end().catch(() => {});
+  };
+}
+
 export async function startWorker(opts: {
   pool: pg.Pool;
   concurrency?: number;
@@ -91,8 +144,17 @@ export async function startWorker(opts: {
   logger?: Logger;
   pollInterval?: number;
 }): Promise<Runner> {
+  const events: WorkerEvents = new EventEmitter();
+  const releases: (() => Promise<void>)[] = [];
+  events.on('pool:create', ({ workerPool }) => {
+    releases.push(holdLiveness(opts.pool, workerPool.id));
+  });
+  events.on('pool:release', () => {
+    for (const release of releases.splice(0)) void release();
+  });
   const runner = await run({
     pgPool: opts.pool,
+    events,
     taskList,
     crontab,
     concurrency: opts.concurrency ?? 4,
@@ -102,5 +164,15 @@ export async function startWorker(opts: {
   });
   // A worker that starts (e.g. after a crash) resumes running cascades at once.
   await runner.addJob('cascade_sweep', {}, { jobKey: 'cascade_sweep:start' });
+  // …and the jobs a crashed worker held, now and every 15 s.
+  const sweep = () =>
+    unlockJobsOfDeadWorkers(opts.pool).then(
+      (ids) =>
+        ids.length && console.warn(`[worker] jobs of stopped workers unlocked: ${ids.join(', ')}`),
+      () => {}, // the database is away; the next sweep tries again
+    );
+  void sweep();
+  const timer = setInterval(sweep, 15_000).unref();
+  void runner.promise.finally(() => clearInterval(timer)).catch(() => {});
   return runner;
 }

@@ -15,6 +15,7 @@ import { isLocale } from '~/i18n/i18n';
 import { localeCookie } from '~/i18n/locale.server';
 import { audit } from '~/modules/audit/audit.server';
 import { blankSessionCookie, endAllSessions, requireUser } from '~/modules/auth/auth.server';
+import { serverChangePasswordSchema } from '~/modules/auth/breached-passwords.server';
 import { changePasswordSchema } from '~/modules/auth/schemas';
 import { changePassword, setUserLocale } from '~/modules/auth/users.server';
 import { createFeed, feedStatus, revokeFeed } from '~/modules/calendar/calendar.server';
@@ -69,7 +70,7 @@ export async function action({ request, context }: ActionFunctionArgs) {
     return redirect('/login', { headers: { 'Set-Cookie': blankSessionCookie() } });
   }
 
-  const submission = parseWithZod(formData, { schema: changePasswordSchema });
+  const submission = parseWithZod(formData, { schema: serverChangePasswordSchema });
   if (submission.status !== 'success') {
     return data(
       {

@@ -1,8 +1,10 @@
 import type { LoaderFunctionArgs, MetaFunction } from '@remix-run/node';
 import { Link, useLoaderData } from '@remix-run/react';
 import { useTranslation } from 'react-i18next';
+import { KeysetPager } from '~/components/keyset-pager';
 import { RequestBoard } from '~/components/request-board';
 import { db } from '~/lib/db.server';
+import { pageRequest } from '~/lib/keyset.server';
 import { requireRole } from '~/modules/auth/auth.server';
 import { listBoard } from '~/modules/dispatch/requests.server';
 
@@ -10,11 +12,12 @@ export const meta: MetaFunction = () => [{ title: '相談員 / Counselor' }];
 
 export async function loader({ request }: LoaderFunctionArgs) {
   const user = await requireRole(request, ['counselor']);
-  return { name: user.name, rows: await listBoard(db) };
+  const page = await listBoard(db, pageRequest(new URL(request.url)));
+  return { name: user.name, ...page };
 }
 
 export default function CounselorHome() {
-  const { name, rows } = useLoaderData<typeof loader>();
+  const { name, rows, next, prev } = useLoaderData<typeof loader>();
   const { t } = useTranslation();
   return (
     <>
@@ -28,6 +31,7 @@ export default function CounselorHome() {
           </Link>
         </div>
         <RequestBoard rows={rows} />
+        <KeysetPager next={next} prev={prev} />
       </section>
     </>
   );

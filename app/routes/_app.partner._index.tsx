@@ -2,7 +2,9 @@ import type { LoaderFunctionArgs, MetaFunction } from '@remix-run/node';
 import { Link, useLoaderData } from '@remix-run/react';
 import { useTranslation } from 'react-i18next';
 import { tKey } from '~/i18n/i18n';
+import { KeysetPager } from '~/components/keyset-pager';
 import { db } from '~/lib/db.server';
+import { pageRequest } from '~/lib/keyset.server';
 import { formatDateTime } from '~/lib/format';
 import { requireRole } from '~/modules/auth/auth.server';
 import { partnerInbox } from '~/modules/dispatch/requests.server';
@@ -12,16 +14,16 @@ export const meta: MetaFunction = () => [{ title: 'パートナー / Partner' }]
 
 export async function loader({ request }: LoaderFunctionArgs) {
   const user = await requireRole(request, ['partner']);
-  const [org, offers] = await Promise.all([
+  const [org, inbox] = await Promise.all([
     getPartnerName(db, user.partnerId!),
-    partnerInbox(db, user.partnerId!),
+    partnerInbox(db, user.partnerId!, pageRequest(new URL(request.url))),
   ]);
-  return { name: user.name, org, offers };
+  return { name: user.name, org, offers: inbox.rows, next: inbox.next, prev: inbox.prev };
 }
 
 /** Mobile-first inbox: the offers waiting for an answer on top. */
 export default function PartnerHome() {
-  const { name, org, offers } = useLoaderData<typeof loader>();
+  const { name, org, offers, next, prev } = useLoaderData<typeof loader>();
   const { t, i18n } = useTranslation();
   const locale = i18n.language === 'en' ? 'en' : 'ja';
   const tr = (k: string) => tKey(t, k);
@@ -72,6 +74,7 @@ export default function PartnerHome() {
             </article>
           ))
         )}
+        <KeysetPager next={next} prev={prev} />
       </section>
     </>
   );

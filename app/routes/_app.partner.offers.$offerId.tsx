@@ -50,6 +50,8 @@ export async function action({ request, params }: ActionFunctionArgs) {
       .string()
       .trim()
       .max(500)
+      // PostgreSQL text cannot hold NUL: such a reason is dropped like any other invalid one.
+      .refine((v) => !v.includes('\u0000'))
       .safeParse(form.get('reason') ?? '');
     const ok = await declineOffer(offerId, who, reason.success ? reason.data : '');
     return ok ? { outcome: 'declined' as const } : data({ outcome: 'not_pending' as const }, 409);

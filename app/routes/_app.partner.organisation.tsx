@@ -24,6 +24,7 @@ import {
   listShelters,
   updateOwnContact,
 } from '~/modules/partners/partners.server';
+import { submitInTransaction } from '~/lib/submit.server';
 
 export const meta: MetaFunction = () => [{ title: '所属団体 / Organisation' }];
 
@@ -43,12 +44,14 @@ export async function action({ request, context }: ActionFunctionArgs) {
   const me = await requireRole(request, ['partner']);
   const submission = parseWithZod(await request.formData(), { schema: contactSchema });
   if (submission.status !== 'success') return data({ result: submission.reply() }, 400);
-  const { changed } = await db.transaction().execute((tx) =>
+  const saved = await submitInTransaction(submission, 'contactName', (tx) =>
     updateOwnContact(tx, me.partnerId!, submission.value, {
       userId: me.id,
       ip: context.clientIp,
     }),
   );
+  if (!saved.ok) return saved.response;
+  const { changed } = saved.value;
   // Redirect: the page reloads at the top, where the notice is.
   return redirect(`/partner/organisation?${changed ? 'saved' : 'unchanged'}=1`);
 }

@@ -70,6 +70,9 @@ type Reply = { intent: string; errors: Record<string, string[]>; done?: boolean 
 export async function action({ request, params, context }: ActionFunctionArgs) {
   const me = await requireRole(request, ['partner']);
   const id = params.id ?? '';
+  // Another partner's request is "not found" whatever the form says.
+  if (!(await getCaseForPartner(db, id, me.partnerId!)))
+    throw new Response('Not Found', { status: 404 });
   const actor = { userId: me.id, partnerId: me.partnerId!, ip: context.clientIp };
   const form = await request.formData();
   const intent = String(form.get('intent') ?? '');

@@ -3,7 +3,9 @@ import { Link, useLoaderData } from '@remix-run/react';
 import { useTranslation } from 'react-i18next';
 import { yen } from '~/lib/format';
 import { tKey } from '~/i18n/i18n';
+import { KeysetPager } from '~/components/keyset-pager';
 import { db } from '~/lib/db.server';
+import { pageRequest } from '~/lib/keyset.server';
 import { requireRole } from '~/modules/auth/auth.server';
 import { listStatements } from '~/modules/payments/payments.server';
 
@@ -11,13 +13,17 @@ export const meta: MetaFunction = () => [{ title: '支払明細 / Statements' }]
 
 export async function loader({ request }: LoaderFunctionArgs) {
   const me = await requireRole(request, ['partner']);
-  const all = await listStatements(db, { partnerId: me.partnerId! });
   // Drafts are the secretariat's work in progress; voided ones were replaced.
-  return { statements: all.filter((s) => s.status === 'approved' || s.status === 'paid') };
+  const page = await listStatements(
+    db,
+    { partnerId: me.partnerId!, statuses: ['approved', 'paid'] },
+    pageRequest(new URL(request.url)),
+  );
+  return { statements: page.rows, next: page.next, prev: page.prev };
 }
 
 export default function PartnerStatements() {
-  const { statements } = useLoaderData<typeof loader>();
+  const { statements, next, prev } = useLoaderData<typeof loader>();
   const { t } = useTranslation();
   return (
     <>
@@ -57,6 +63,7 @@ export default function PartnerStatements() {
           </table>
         </div>
       )}
+      <KeysetPager next={next} prev={prev} />
     </>
   );
 }

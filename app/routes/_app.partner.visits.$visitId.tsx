@@ -17,7 +17,7 @@ import { submitInTransaction } from '~/lib/submit.server';
 import { requireRole } from '~/modules/auth/auth.server';
 import { DomainError } from '~/modules/errors';
 import { readVisitForm } from '~/modules/visits/visit-route.server';
-import { readVisit, updateVisit, withdrawVisit } from '~/modules/visits/visits.server';
+import { isOwnVisit, readVisit, updateVisit, withdrawVisit } from '~/modules/visits/visits.server';
 import { WORKING_STATUSES } from '~/modules/visits/codes';
 
 export const meta: MetaFunction = () => [{ title: '活動記録 / Visit log' }];
@@ -54,6 +54,9 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
 export async function action({ request, params, context }: ActionFunctionArgs) {
   const me = await requireRole(request, ['partner']);
   const visitId = params.visitId ?? '';
+  // Another partner's visit is "not found" whatever the form says.
+  if (!(await isOwnVisit(db, visitId, me.partnerId!)))
+    throw new Response('Not Found', { status: 404 });
   const actor = { userId: me.id, partnerId: me.partnerId!, ip: context.clientIp };
   const contentType = request.headers.get('Content-Type') ?? '';
   if (!contentType.startsWith('multipart/form-data')) {

@@ -9,6 +9,7 @@ import { MouTable, PartnerSummary } from '~/components/partner-summary';
 import { db } from '~/lib/db.server';
 import { formatDateTime } from '~/lib/format';
 import { requireRole } from '~/modules/auth/auth.server';
+import { auditShelterLocationRead } from '~/modules/partners/shelters.server';
 import {
   getPartnerForViewer,
   listMous,
@@ -20,7 +21,7 @@ export const meta: MetaFunction<typeof loader> = ({ data }) => [
   { title: data?.partner.name ?? 'Partner' },
 ];
 
-export async function loader({ request, params }: LoaderFunctionArgs) {
+export async function loader({ request, params, context }: LoaderFunctionArgs) {
   const me = await requireRole(request, ['secretariat', 'counselor']);
   const partner = await getPartnerForViewer(db, params.id ?? '', me);
   if (!partner) throw new Response('Not Found', { status: 404 });
@@ -31,6 +32,14 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
     isSecretariat ? partnerHistory(db, partner.id) : Promise.resolve([]),
     isSecretariat ? listTies(db, partner.id) : Promise.resolve([]),
   ]);
+  // Exact shelter addresses (secretariat only) are confidential: their reading is recorded.
+  const located = shelters.filter((s) => s.address !== null || s.lat !== null);
+  await auditShelterLocationRead(
+    db,
+    me,
+    located.map((s) => ({ id: s.id, partnerId: partner.id })),
+    context.clientIp,
+  );
   return { partner, mous, shelters, history, ties, canEdit: isSecretariat };
 }
 

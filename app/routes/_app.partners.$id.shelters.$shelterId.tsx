@@ -14,7 +14,11 @@ import { submitInTransaction } from '~/lib/submit.server';
 import { requireRole } from '~/modules/auth/auth.server';
 import { getPartnerName, municipalitiesOf } from '~/modules/partners/partners.server';
 import { shelterSchema } from '~/modules/partners/shelter-schema';
-import { getShelter, updateShelter } from '~/modules/partners/shelters.server';
+import {
+  auditShelterLocationRead,
+  getShelter,
+  updateShelter,
+} from '~/modules/partners/shelters.server';
 
 export const meta: MetaFunction = () => [{ title: 'シェルター編集 / Edit shelter' }];
 
@@ -26,8 +30,10 @@ async function load(request: Request, params: { id?: string; shelterId?: string 
   return { me, shelter };
 }
 
-export async function loader({ request, params }: LoaderFunctionArgs) {
-  const { shelter: s } = await load(request, params);
+export async function loader({ request, params, context }: LoaderFunctionArgs) {
+  const { me, shelter: s } = await load(request, params);
+  // The form shows the exact address: its reading is recorded.
+  await auditShelterLocationRead(db, me, [{ id: s.id, partnerId: s.partner_id }], context.clientIp);
   return {
     partner: { id: s.partner_id, name: await getPartnerName(db, s.partner_id) },
     municipalities: await municipalitiesOf(db, s.prefecture_code),

@@ -1,9 +1,10 @@
 import type { LoaderFunctionArgs, MetaFunction } from '@remix-run/node';
 import { Link, useLoaderData, useLocation, useNavigation } from '@remix-run/react';
 import { useTranslation } from 'react-i18next';
-import { pageParam, Pagination } from '~/components/pagination';
+import { KeysetPager } from '~/components/keyset-pager';
 import { PartnerFilterForm } from '~/components/partner-filter-form';
 import { db } from '~/lib/db.server';
+import { pageRequest } from '~/lib/keyset.server';
 import { formatDate } from '~/lib/format';
 import { requireRole } from '~/modules/auth/auth.server';
 import { parsePartnerFilters } from '~/modules/partners/filters';
@@ -17,15 +18,12 @@ export async function loader({ request }: LoaderFunctionArgs) {
   const user = await requireRole(request, ['secretariat', 'counselor']);
   const url = new URL(request.url);
   const f = parsePartnerFilters(url.searchParams);
-  const page = pageParam(url);
   const [list, prefectures] = await Promise.all([
-    listPartners(db, { filters: f, sort: f.sort, dir: f.dir, page, pageSize: PAGE_SIZE }),
+    listPartners(db, { filters: f, sort: f.sort, dir: f.dir, page: pageRequest(url, PAGE_SIZE) }),
     listPrefectures(db),
   ]);
   return {
     ...list,
-    page,
-    pageSize: PAGE_SIZE,
     filters: f,
     prefectures,
     canEdit: user.role === 'secretariat',
@@ -34,7 +32,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
 }
 
 export default function PartnerList() {
-  const { rows, total, page, pageSize, filters, prefectures, canEdit, today } =
+  const { rows, total, next, prev, filters, prefectures, canEdit, today } =
     useLoaderData<typeof loader>();
   const { t, i18n } = useTranslation();
   const locale = i18n.language === 'en' ? 'en' : 'ja';
@@ -133,7 +131,7 @@ export default function PartnerList() {
           </table>
         </div>
       )}
-      <Pagination page={page} pageSize={pageSize} total={total} />
+      <KeysetPager next={next} prev={prev} />
     </>
   );
 }

@@ -1,16 +1,17 @@
 import type { LinksFunction, LoaderFunctionArgs, MetaFunction } from '@remix-run/node';
 import { Link, useLoaderData, useLocation, useRouteLoaderData } from '@remix-run/react';
+import { useCallback, useState } from 'react';
 import leafletCss from 'leaflet/dist/leaflet.css';
 import clusterCss from 'leaflet.markercluster/dist/MarkerCluster.css';
 import clusterDefaultCss from 'leaflet.markercluster/dist/MarkerCluster.Default.css';
 import { useTranslation } from 'react-i18next';
 import { ClientOnly } from '~/components/client-only';
-import RegistryMap, { type MapPoint } from '~/components/map/registry-map.client';
+import RegistryMap from '~/components/map/registry-map.client';
 import { PartnerFilterForm } from '~/components/partner-filter-form';
 import { db } from '~/lib/db.server';
 import { requireRole } from '~/modules/auth/auth.server';
 import { parsePartnerFilters } from '~/modules/partners/filters';
-import { listPrefectures, partnerMapPoints } from '~/modules/partners/partners.server';
+import { listPrefectures } from '~/modules/partners/partners.server';
 import type { loader as rootLoader } from '~/root';
 
 export const links: LinksFunction = () => [
@@ -23,17 +24,19 @@ export const meta: MetaFunction = () => [{ title: 'パートナー地図 / Partn
 export async function loader({ request }: LoaderFunctionArgs) {
   await requireRole(request, ['secretariat', 'counselor']);
   const filters = parsePartnerFilters(new URL(request.url).searchParams);
-  const [points, prefectures] = await Promise.all([
-    partnerMapPoints(db, filters),
-    listPrefectures(db),
-  ]);
-  return { points, prefectures, filters };
+  // The points themselves are fetched by the map (resources.partner-map): the page shows at once.
+  return { prefectures: await listPrefectures(db), filters };
 }
 
 export default function PartnerMapPage() {
-  const { points, prefectures, filters } = useLoaderData<typeof loader>();
+  const { prefectures, filters } = useLoaderData<typeof loader>();
   const root = useRouteLoaderData<typeof rootLoader>('root');
   const { t } = useTranslation();
+  const [total, setTotal] = useState<number | null>(null);
+  const markerLabel = useCallback(
+    (status: string) => t(`partnerStatuses.${status}` as 'partnerStatuses.active'),
+    [t],
+  );
   const { search } = useLocation();
   return (
     <>
@@ -47,31 +50,33 @@ export default function PartnerMapPage() {
         filters={filters}
         prefectures={prefectures}
         clearTo="/partners/map"
-        summary={t('partners.count', { total: points.length })}
+        summary={total === null ? t('partners.mapLoading') : t('partners.count', { total })}
       />
       <div className="map-box tall">
         <ClientOnly fallback={<div className="map-fallback">{t('partners.mapLoading')}</div>}>
           {() => (
             <RegistryMap
-              points={points as unknown as MapPoint[]}
+              dataUrl={`/resources/partner-map${search}`}
+              onLoaded={setTotal}
               tileUrl={root?.mapTileUrl ?? ''}
               label={t('partners.mapTitle')}
-              renderPopup={(p) => (
-                <div className="popup">
-                  <strong>
-                    <Link to={`/partners/${p[0]}`}>{p[1]}</Link>
-                  </strong>
-                  <div>
-                    {t(`partnerKinds.${p[2]}` as 'partnerKinds.npo')} · {p[7]}
-                  </div>
-                  <div>
-                    {p[6]
-                      .split(',')
-                      .filter(Boolean)
-                      .map((l) => t(`languages.${l}` as 'languages.ja'))
-                      .join('・')}
-                  </div>
-                </div>
+              markerLabel={markerLabel}
+              renderPopup={(partners) => (
+                <ul className="popup">
+                  {partners.map((p) => (
+                    <li key={p.id}>
+                      <strong>
+                        <Link to={`/partners/${p.id}`}>{p.name}</Link>
+                      </strong>
+                      <div>
+                        {t(`partnerKinds.${p.kind}` as 'partnerKinds.npo')} · {p.municipality_name}
+                      </div>
+                      <div>
+                        {p.languages.map((l) => t(`languages.${l}` as 'languages.ja')).join('・')}
+                      </div>
+                    </li>
+                  ))}
+                </ul>
               )}
             />
           )}

@@ -8,9 +8,11 @@ import {
 import { Form, Link, useActionData, useLoaderData } from '@remix-run/react';
 import { useTranslation } from 'react-i18next';
 import { Notice, SubmitButton } from '~/components/forms';
+import { KeysetPager } from '~/components/keyset-pager';
 import { yen } from '~/lib/format';
 import { tKey } from '~/i18n/i18n';
 import { db } from '~/lib/db.server';
+import { pageRequest } from '~/lib/keyset.server';
 import { tokyoDate } from '~/lib/format';
 import { requireRole } from '~/modules/auth/auth.server';
 import { DomainError } from '~/modules/errors';
@@ -41,8 +43,8 @@ export async function loader({ request }: LoaderFunctionArgs) {
   const month = isMonth(monthParam) ? monthParam : lastMonth();
   const statusParam = url.searchParams.get('status') ?? '';
   const status = (STATUSES as readonly string[]).includes(statusParam) ? statusParam : '';
-  const [statements, withWork] = await Promise.all([
-    listStatements(db, { month, status: status || undefined }),
+  const [page, withWork] = await Promise.all([
+    listStatements(db, { month, status: status || undefined }, pageRequest(url)),
     partnersWithWork(db, month),
   ]);
   const names = withWork.length
@@ -53,7 +55,15 @@ export async function loader({ request }: LoaderFunctionArgs) {
         .orderBy('name')
         .execute()
     : [];
-  return { month, status, statements, withWork: names, today: tokyoDate() };
+  return {
+    month,
+    status,
+    statements: page.rows,
+    next: page.next,
+    prev: page.prev,
+    withWork: names,
+    today: tokyoDate(),
+  };
 }
 
 type Reply = {
@@ -106,7 +116,7 @@ export async function action({ request, context }: ActionFunctionArgs) {
 }
 
 export default function Payments() {
-  const { month, status, statements, withWork, today } = useLoaderData<typeof loader>();
+  const { month, status, statements, next, prev, withWork, today } = useLoaderData<typeof loader>();
   const reply = useActionData<typeof action>() as Reply | undefined;
   const { t } = useTranslation();
   const batchable = statements.filter((s) => s.status === 'approved' && !s.batch_id);
@@ -247,6 +257,7 @@ export default function Payments() {
             ) : null}
           </Form>
         )}
+        <KeysetPager next={next} prev={prev} />
       </section>
     </>
   );

@@ -3,7 +3,9 @@ import { Link, useLoaderData } from '@remix-run/react';
 import { useTranslation } from 'react-i18next';
 import { yen } from '~/lib/format';
 import { tKey } from '~/i18n/i18n';
+import { KeysetPager } from '~/components/keyset-pager';
 import { db } from '~/lib/db.server';
+import { pageRequest } from '~/lib/keyset.server';
 import { formatDateTime } from '~/lib/format';
 import { requireRole } from '~/modules/auth/auth.server';
 import { listBatches } from '~/modules/payments/payments.server';
@@ -12,11 +14,12 @@ export const meta: MetaFunction = () => [{ title: '振込バッチ / Payment bat
 
 export async function loader({ request }: LoaderFunctionArgs) {
   await requireRole(request, ['secretariat']);
-  return { batches: await listBatches(db) };
+  const page = await listBatches(db, pageRequest(new URL(request.url)));
+  return { batches: page.rows, next: page.next, prev: page.prev };
 }
 
 export default function Batches() {
-  const { batches } = useLoaderData<typeof loader>();
+  const { batches, next, prev } = useLoaderData<typeof loader>();
   const { t, i18n } = useTranslation();
   const locale = i18n.language === 'en' ? 'en' : 'ja';
   return (
@@ -69,6 +72,7 @@ export default function Batches() {
           </table>
         </div>
       )}
+      <KeysetPager next={next} prev={prev} />
     </>
   );
 }

@@ -61,6 +61,7 @@ import { getCheckin } from '~/modules/visits/checkin.server';
 import { closeSchema } from '~/modules/visits/visit-schema';
 import { closeBlockers, closeRequest, listStays, listVisits } from '~/modules/visits/visits.server';
 import type { loader as rootLoader } from '~/root';
+import { isUuid } from '~/modules/partners/partners.server';
 
 export const links: LinksFunction = () => [{ rel: 'stylesheet', href: leafletCss }];
 export const meta: MetaFunction<typeof loader> = ({ data }) => [
@@ -132,6 +133,8 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
 export async function action({ request, params, context }: ActionFunctionArgs) {
   const me = await requireRole(request, ['counselor', 'secretariat']);
   const id = params.id ?? '';
+  // Not every module function checks the id's form before it reaches PostgreSQL.
+  if (!isUuid(id)) throw new Response('Not Found', { status: 404 });
   const form = await request.formData();
   const intent = form.get('intent');
   const actor = { userId: me.id, ip: context.clientIp };
@@ -770,6 +773,16 @@ export default function RequestPage() {
         ) : (
           <div className="table-wrap">
             <table>
+              <thead>
+                <tr>
+                  <th scope="col">{t('dispatch.offerColumns.partner')}</th>
+                  <th scope="col">{t('dispatch.offerColumns.status')}</th>
+                  <th scope="col">{t('dispatch.offerColumns.distance')}</th>
+                  <th scope="col">{t('dispatch.offerColumns.sentAt')}</th>
+                  <th scope="col">{t('dispatch.offerColumns.respondBy')}</th>
+                  <th scope="col">{t('dispatch.offerColumns.reason')}</th>
+                </tr>
+              </thead>
               <tbody>
                 {offers.map((o) => (
                   <tr key={o.id}>

@@ -1,8 +1,10 @@
 import type { LoaderFunctionArgs, MetaFunction } from '@remix-run/node';
 import { Link, useLoaderData } from '@remix-run/react';
 import { useTranslation } from 'react-i18next';
+import { KeysetPager } from '~/components/keyset-pager';
 import { RequestBoard } from '~/components/request-board';
 import { db } from '~/lib/db.server';
+import { pageRequest } from '~/lib/keyset.server';
 import { requireRole } from '~/modules/auth/auth.server';
 import { listBoard } from '~/modules/dispatch/requests.server';
 
@@ -10,11 +12,11 @@ export const meta: MetaFunction = () => [{ title: '伴走依頼 / Requests' }];
 
 export async function loader({ request }: LoaderFunctionArgs) {
   await requireRole(request, ['counselor', 'secretariat']);
-  return { rows: await listBoard(db) };
+  return listBoard(db, pageRequest(new URL(request.url)));
 }
 
 export default function Board() {
-  const { rows } = useLoaderData<typeof loader>();
+  const { rows, next, prev } = useLoaderData<typeof loader>();
   const { t } = useTranslation();
   return (
     <>
@@ -25,6 +27,7 @@ export default function Board() {
         </Link>
       </div>
       <RequestBoard rows={rows} />
+      <KeysetPager next={next} prev={prev} />
     </>
   );
 }

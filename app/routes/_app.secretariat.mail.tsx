@@ -8,8 +8,9 @@ import { Form, Link, useActionData, useLoaderData } from '@remix-run/react';
 import { useTranslation } from 'react-i18next';
 import { z } from 'zod';
 import { Notice, SubmitButton } from '~/components/forms';
-import { pageParam, Pagination } from '~/components/pagination';
+import { KeysetPager } from '~/components/keyset-pager';
 import { db } from '~/lib/db.server';
+import { pageRequest } from '~/lib/keyset.server';
 import { formatDateTime } from '~/lib/format';
 import { audit } from '~/modules/audit/audit.server';
 import { requireRole } from '~/modules/auth/auth.server';
@@ -25,9 +26,8 @@ export async function loader({ request }: LoaderFunctionArgs) {
   const url = new URL(request.url);
   const s = url.searchParams.get('status');
   const status = STATUSES.find((x) => x === s);
-  const page = pageParam(url);
-  const list = await listOutgoingMail({ status, page, pageSize: PAGE_SIZE });
-  return { ...list, status: status ?? null, page, pageSize: PAGE_SIZE };
+  const list = await listOutgoingMail({ status, page: pageRequest(url, PAGE_SIZE) });
+  return { ...list, status: status ?? null };
 }
 
 export async function action({ request, context }: ActionFunctionArgs) {
@@ -53,7 +53,7 @@ export async function action({ request, context }: ActionFunctionArgs) {
 }
 
 export default function OutgoingMailPage() {
-  const { rows, total, page, pageSize, status } = useLoaderData<typeof loader>();
+  const { rows, next, prev, status } = useLoaderData<typeof loader>();
   const actionData = useActionData<typeof action>();
   const { t, i18n } = useTranslation();
   const locale = i18n.language === 'en' ? 'en' : 'ja';
@@ -116,7 +116,7 @@ export default function OutgoingMailPage() {
           </table>
         </div>
       )}
-      <Pagination page={page} pageSize={pageSize} total={total} />
+      <KeysetPager next={next} prev={prev} />
     </>
   );
 }

@@ -16,6 +16,7 @@ type NavKey =
   | 'payments'
   | 'statements'
   | 'apiTokens'
+  | 'audit'
   | 'reports'
   | 'partners'
   | 'organisation'
@@ -48,6 +49,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
       { to: '/secretariat/users', key: 'users' },
       { to: '/secretariat/mail', key: 'mail' },
       { to: '/secretariat/api-tokens', key: 'apiTokens' },
+      { to: '/secretariat/audit', key: 'audit' },
     );
     if (!isProduction()) nav.push({ to: '/secretariat/dev-mailbox', key: 'devMailbox' });
   }

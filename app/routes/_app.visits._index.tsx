@@ -2,9 +2,10 @@ import type { LoaderFunctionArgs, MetaFunction } from '@remix-run/node';
 import { Link, useLoaderData, useSearchParams } from '@remix-run/react';
 import { Notice } from '~/components/forms';
 import { useTranslation } from 'react-i18next';
-import { Pagination, pageParam } from '~/components/pagination';
+import { KeysetPager } from '~/components/keyset-pager';
 import { tKey } from '~/i18n/i18n';
 import { db } from '~/lib/db.server';
+import { pageRequest } from '~/lib/keyset.server';
 import { formatDateTime, formatTime } from '~/lib/format';
 import { requireRole } from '~/modules/auth/auth.server';
 import { reviewQueue } from '~/modules/visits/visits.server';
@@ -14,13 +15,11 @@ export const meta: MetaFunction = () => [{ title: '活動記録の確認 / Visit
 
 export async function loader({ request }: LoaderFunctionArgs) {
   await requireRole(request, ['counselor', 'secretariat']);
-  const page = pageParam(new URL(request.url));
-  const { rows, total } = await reviewQueue(db, page);
-  return { rows, total, page };
+  return reviewQueue(db, pageRequest(new URL(request.url), REVIEW_PAGE_SIZE));
 }
 
 export default function VisitQueue() {
-  const { rows, total, page } = useLoaderData<typeof loader>();
+  const { rows, total, next, prev } = useLoaderData<typeof loader>();
   const { t, i18n } = useTranslation();
   const locale = i18n.language === 'en' ? 'en' : 'ja';
   const [params] = useSearchParams();
@@ -92,7 +91,7 @@ export default function VisitQueue() {
               </tbody>
             </table>
           </div>
-          <Pagination page={page} pageSize={REVIEW_PAGE_SIZE} total={total} />
+          <KeysetPager next={next} prev={prev} />
         </>
       )}
     </>

@@ -13,6 +13,9 @@ import * as m20261123T2000 from './2026-11-23T2000_training_reminders';
 import * as m20261123T2100 from './2026-11-23T2100_meetings_calendar';
 import * as m20261123T2200 from './2026-11-23T2200_payments';
 import * as m20261123T2300 from './2026-11-23T2300_public_directory';
+import * as m20261123T2400 from './2026-11-23T2400_audit_page';
+import * as m20261123T2500 from './2026-11-23T2500_scale_indexes';
+import * as m20261123T2600 from './2026-11-23T2600_national_scale';
 
 /**
  * Every migration, in order. Listed statically (not read from the folder at run time) so the
@@ -34,4 +37,7 @@ export const migrations: Record<string, Migration> = {
   '2026-11-23T2100_meetings_calendar': m20261123T2100,
   '2026-11-23T2200_payments': m20261123T2200,
   '2026-11-23T2300_public_directory': m20261123T2300,
+  '2026-11-23T2400_audit_page': m20261123T2400,
+  '2026-11-23T2500_scale_indexes': m20261123T2500,
+  '2026-11-23T2600_national_scale': m20261123T2600,
 };

@@ -489,9 +489,8 @@ describe.sequential('partner registry', () => {
       await filters.getByRole('button', { name: '絞り込む' }).click();
       await page.waitForURL((url) => url.searchParams.get('q') === partner.name);
       await filters.getByText('1 件', { exact: true }).waitFor();
-      const marker = map.locator(`.leaflet-marker-icon[title="${partner.name}"]`);
-      await marker.waitFor();
       await expect.poll(() => markers.count(), POLL).toBe(1);
+      const marker = markers.first();
       await marker.click();
       const popup = map.locator('.leaflet-popup');
       await popup.getByRole('link', { name: partner.name }).click();

@@ -89,7 +89,7 @@ describe('accompanier check-in', () => {
       'the alert to reach the SMTP peer',
       () => delivered(counselor.email, r.reference)[0],
     );
-    const board = await listBoard(db);
+    const board = (await listBoard(db)).rows;
     expect(board.find((b) => b.id === r.id)?.checkin_overdue).toBe(true);
 
     expect(await watch(minutesAfter(r.window_start, 61))).toContain(r.id);
@@ -101,7 +101,7 @@ describe('accompanier check-in', () => {
     expect(delivered(secretariat.email, r.reference)).toHaveLength(1);
 
     await db.transaction().execute((tx) => tapCheckin(tx, r.id, 'arrived', actor()));
-    expect((await listBoard(db)).find((b) => b.id === r.id)?.checkin_overdue).toBe(false);
+    expect((await listBoard(db)).rows.find((b) => b.id === r.id)?.checkin_overdue).toBe(false);
   });
 
   it('taps are idempotent, "finished" needs "arrived", and a missing check-out alerts once', async () => {

@@ -239,7 +239,9 @@ describe('requests and offers', () => {
     const before = await getRequestForViewer(db, r.id, viewer(4));
     expect(before?.details).toBeNull();
     expect(before?.case_code).toBe('');
-    const [offer] = (await partnerInbox(db, partners[4].id)).filter((o) => o.request_id === r.id);
+    const [offer] = (await partnerInbox(db, partners[4].id)).rows.filter(
+      (o) => o.request_id === r.id,
+    );
     expect(
       (await acceptOffer(offer.id, { id: partners[4].userId, partnerId: partners[4].id })).ok,
     ).toBe(true);
@@ -247,7 +249,9 @@ describe('requests and offers', () => {
       '上司には知られたくない',
     );
     expect((await getRequestForViewer(db, r.id, viewer(5)))?.details).toBeNull();
-    const [late] = (await partnerInbox(db, partners[5].id)).filter((o) => o.request_id === r.id);
+    const [late] = (await partnerInbox(db, partners[5].id)).rows.filter(
+      (o) => o.request_id === r.id,
+    );
     expect(
       await acceptOffer(late.id, { id: partners[5].userId, partnerId: partners[5].id }),
     ).toEqual({ ok: false, reason: 'taken' });
@@ -267,7 +271,7 @@ describe('requests and offers', () => {
         sendOffers(tx, r.id, [partners[7].id, partners[8].id], { userId: counselor.id }),
       );
     const inbox = (i: number) =>
-      partnerInbox(db, partners[i].id).then((x) => x.find((o) => o.request_id === r.id)!);
+      partnerInbox(db, partners[i].id).then((x) => x.rows.find((o) => o.request_id === r.id)!);
     expect(
       await declineOffer(
         (await inbox(7)).id,
@@ -295,7 +299,7 @@ describe('requests and offers', () => {
       .where('id', '=', r.id)
       .executeTakeFirstOrThrow();
     expect(req.status).toBe('needs_dispatch');
-    const board = await listBoard(db);
+    const board = (await listBoard(db)).rows;
     expect(board[0].status).toBe('needs_dispatch');
     const mails = await db
       .selectFrom('outgoing_mail')
@@ -335,7 +339,7 @@ describe('requests and offers', () => {
     await db
       .transaction()
       .execute((tx) => sendOffers(tx, r.id, [partners[9].id], { userId: counselor.id }));
-    const [o] = (await partnerInbox(db, partners[9].id)).filter((x) => x.request_id === r.id);
+    const [o] = (await partnerInbox(db, partners[9].id)).rows.filter((x) => x.request_id === r.id);
     await acceptOffer(o.id, { id: partners[9].userId, partnerId: partners[9].id });
     await db
       .transaction()

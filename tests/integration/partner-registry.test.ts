@@ -282,10 +282,10 @@ describe('partner registry', () => {
         );
       }
     });
-    const page = (filters: object, p = 1) =>
-      listPartners(db, { filters, sort: 'name', dir: 'asc', page: p, pageSize: 10 });
+    const page = (filters: object, after?: string | null) =>
+      listPartners(db, { filters, sort: 'name', dir: 'asc', page: { after, limit: 10 } });
     expect((await page({})).total).toBe(31);
-    const p2 = await page({}, 2);
+    const p2 = await page({}, (await page({})).next);
     expect(p2.rows).toHaveLength(10);
     expect((await page({ q: 'あまくさ' })).rows).toHaveLength(1);
     expect((await page({ kind: 'lawyer' })).total).toBe(15);

@@ -76,6 +76,8 @@ describe('every page checks the role on the server', () => {
     expect(await call(counselorHome, '/counselor', cookie)).toEqual({
       name: 'counselor user',
       rows: [],
+      next: null,
+      prev: null,
     });
   });
 

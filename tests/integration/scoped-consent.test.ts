@@ -164,7 +164,7 @@ describe('scoped consent', () => {
       .where('id', '=', r.offerId)
       .executeTakeFirstOrThrow();
     expect(offer).toEqual({ status: 'withdrawn', reason: 'withdrawn_by_counselor' });
-    const inbox = await partnerInbox(db, partner.id);
+    const inbox = (await partnerInbox(db, partner.id)).rows;
     expect(inbox.find((o) => o.id === r.offerId)?.summary).toBe(null);
     expect(await offerPage(r.offerId)).not.toContain(SECRETS.summary);
     const other = await makeDispatchablePartner('CONSENT-2');

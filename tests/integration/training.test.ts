@@ -185,8 +185,7 @@ describe('trained status and dispatch', () => {
           filters: { trained, q: 'テスト団体 TRAIN-' },
           sort: 'name',
           dir: 'asc',
-          page: 1,
-          pageSize: 50,
+          page: { limit: 50 },
         })
       ).rows.map((p) => p.id);
     expect(await page('yes')).toEqual([full.id]);

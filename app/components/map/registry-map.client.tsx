@@ -1,10 +1,21 @@
 import L from 'leaflet';
-import { MapContainer, Marker, Popup } from 'react-leaflet';
-import MarkerClusterGroup from 'react-leaflet-cluster';
+import 'leaflet.markercluster';
+import { useCallback, useEffect, useState } from 'react';
+import { MapContainer, Popup, useMap } from 'react-leaflet';
 import { BaseLayers } from './base-layers.client';
 import { nameMap } from './name-map.client';
 
-export type MapPoint = readonly [string, string, string, number, number, string, string, string];
+/** A partner at a point, as the popup shows it. */
+export interface PartnerAtPoint {
+  id: string;
+  name: string;
+  kind: string;
+  status: string;
+  languages: string[];
+  municipality_name: string | null;
+}
+
+const STATUSES = ['prospective', 'active', 'suspended', 'retired'] as const;
 
 const icons = new Map<string, L.DivIcon>();
 function iconFor(status: string) {
@@ -16,18 +27,61 @@ function iconFor(status: string) {
   return icon;
 }
 
-/** All partners on one map; clustering keeps 10,000 markers smooth (chunked loading). */
+// leaflet.markercluster extends the global L; it ships no types.
+type ClusterGroup = L.FeatureGroup & { addLayers(layers: L.Layer[]): ClusterGroup };
+const clusterGroup = (opts: Record<string, unknown>) =>
+  (
+    L as unknown as { markerClusterGroup(o: Record<string, unknown>): ClusterGroup }
+  ).markerClusterGroup(opts);
+
+/**
+ * All partners on one map. The points arrive as compact [lat, lng, status] triples from
+ * `dataUrl` after the page shows; markers are plain Leaflet layers added in one batch with
+ * chunked loading (one React component per marker took 30 s for 10,000 partners). A marker's
+ * popup fetches the partners at that point.
+ */
 export default function RegistryMap({
-  points,
+  dataUrl,
+  onLoaded,
   tileUrl,
   label,
+  markerLabel,
   renderPopup,
 }: {
-  points: MapPoint[];
+  dataUrl: string;
+  /** the accessible name of a marker of a status */
+  markerLabel: (status: string) => string;
+  onLoaded: (total: number) => void;
   tileUrl: string;
   label: string;
-  renderPopup: (p: MapPoint) => React.ReactNode;
+  renderPopup: (partners: PartnerAtPoint[]) => React.ReactNode;
 }) {
+  const [points, setPoints] = useState<number[] | null>(null);
+  const [chosen, setChosen] = useState<{ lat: number; lng: number } | null>(null);
+  const [popup, setPopup] = useState<PartnerAtPoint[] | null>(null);
+  useEffect(() => {
+    const ctrl = new AbortController();
+    fetch(dataUrl, { signal: ctrl.signal })
+      .then((r) => (r.ok ? r.json() : Promise.reject(new Error(String(r.status)))))
+      .then((d: { points: number[] }) => {
+        setPoints(d.points);
+        onLoaded(d.points.length / 3);
+      })
+      .catch(() => {});
+    return () => ctrl.abort();
+  }, [dataUrl, onLoaded]);
+  useEffect(() => {
+    if (!chosen) return;
+    const ctrl = new AbortController();
+    setPopup(null);
+    const sep = dataUrl.includes('?') ? '&' : '?';
+    fetch(`${dataUrl}${sep}at=${chosen.lat},${chosen.lng}`, { signal: ctrl.signal })
+      .then((r) => (r.ok ? r.json() : Promise.reject(new Error(String(r.status)))))
+      .then((d: { partners: PartnerAtPoint[] }) => setPopup(d.partners))
+      .catch(() => {});
+    return () => ctrl.abort();
+  }, [chosen, dataUrl]);
+  const choose = useCallback((lat: number, lng: number) => setChosen({ lat, lng }), []);
   return (
     <MapContainer
       // All of Japan, from Okinawa to northern Hokkaido.
@@ -38,16 +92,54 @@ export default function RegistryMap({
       zoomSnap={0.5}
       className="leaflet-fill"
       ref={nameMap(label)}
-      preferCanvas
+      aria-busy={points === null}
     >
       <BaseLayers tileUrl={tileUrl} />
-      <MarkerClusterGroup chunkedLoading maxClusterRadius={50}>
-        {points.map((p) => (
-          <Marker key={p[0]} position={[p[3], p[4]]} icon={iconFor(p[5])} title={p[1]}>
-            <Popup>{renderPopup(p)}</Popup>
-          </Marker>
-        ))}
-      </MarkerClusterGroup>
+      {points ? <Clusters points={points} onChoose={choose} markerLabel={markerLabel} /> : null}
+      {chosen && popup ? (
+        <Popup
+          key={`${chosen.lat},${chosen.lng}`}
+          position={[chosen.lat, chosen.lng]}
+          offset={[0, -4]}
+          eventHandlers={{ remove: () => setChosen(null) }}
+        >
+          {renderPopup(popup)}
+        </Popup>
+      ) : null}
     </MapContainer>
   );
+}
+
+function Clusters({
+  points,
+  onChoose,
+  markerLabel,
+}: {
+  points: number[];
+  onChoose: (lat: number, lng: number) => void;
+  markerLabel: (status: string) => string;
+}) {
+  const map = useMap();
+  useEffect(() => {
+    const group = clusterGroup({ chunkedLoading: true, maxClusterRadius: 50 });
+    const markers: L.Marker[] = [];
+    for (let i = 0; i < points.length; i += 3) {
+      const lat = points[i];
+      const lng = points[i + 1];
+      // Markers are focusable; Enter opens the popup like a click.
+      const status = STATUSES[points[i + 2]] ?? 'active';
+      const name = markerLabel(status);
+      markers.push(
+        L.marker([lat, lng], { icon: iconFor(status), title: name, alt: name }).on('click', () =>
+          onChoose(lat, lng),
+        ),
+      );
+    }
+    group.addLayers(markers);
+    map.addLayer(group);
+    return () => {
+      map.removeLayer(group);
+    };
+  }, [map, points, onChoose, markerLabel]);
+  return null;
 }

@@ -3,7 +3,8 @@ import { z } from 'zod';
 export const PASSWORD_MIN_LENGTH = 12;
 export const PASSWORD_MAX_LENGTH = 128;
 
-// The most common long-enough passwords; a longer breached list arrives with hardening.
+// The most common long-enough passwords, checked in the browser too; actions also refuse the
+// shipped breached list (breached-passwords.server.ts), which never reaches the browser.
 const COMMON = new Set([
   'password1234',
   'passwordpassword',

@@ -1,7 +1,7 @@
 import { parseWithZod } from '@conform-to/zod';
 import { type ActionFunctionArgs, data, type LoaderFunctionArgs, redirect } from '@remix-run/node';
 import { homePath } from './auth.server';
-import { setPasswordSchema } from './password-policy';
+import { serverSetPasswordSchema } from './breached-passwords.server';
 import { checkLink, completeLink } from './users.server';
 
 type Purpose = 'invitation' | 'password_reset';
@@ -17,7 +17,7 @@ export function setPasswordLoader(purpose: Purpose) {
 
 export function setPasswordAction(purpose: Purpose) {
   return async ({ request, params, context }: ActionFunctionArgs) => {
-    const submission = parseWithZod(await request.formData(), { schema: setPasswordSchema });
+    const submission = parseWithZod(await request.formData(), { schema: serverSetPasswordSchema });
     if (submission.status !== 'success') {
       return data({ result: submission.reply({ hideFields: ['password', 'confirm'] }) }, 400);
     }

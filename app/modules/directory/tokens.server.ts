@@ -18,6 +18,7 @@ export async function createApiToken(
   const clean = name.trim();
   if (!clean) throw new DomainError('errors.required', 'name');
   if (clean.length > 100) throw new DomainError('errors.tooLong', 'name');
+  if (clean.includes('\u0000')) throw new DomainError('errors.invalidCharacters', 'name');
   const token = `bn_${randomBytes(32).toString('base64url')}`;
   const { id } = await tx
     .insertInto('api_token')

@@ -2,6 +2,7 @@ import { sql } from 'kysely';
 import type { RequestStatus } from '../../../db/schema';
 import { db, type Queryable, type Tx } from '~/lib/db.server';
 import { appUrl } from '~/lib/env.server';
+import { keysetPage, type PageRequest, type SortKey } from '~/lib/keyset.server';
 import { formatDateTime, formatTime } from '~/lib/format';
 import { audit } from '~/modules/audit/audit.server';
 import { DomainError } from '~/modules/errors';
@@ -725,9 +726,31 @@ export async function requestOffers(q: Queryable, requestId: string) {
     .execute();
 }
 
-/** Counselors' board: open requests, "needs dispatch" and emergencies first, with the next deadline. */
-export async function listBoard(q: Queryable) {
-  return q
+const BOARD_PAGE_SIZE = 50;
+
+/** Board order: cascades that ran out and "needs dispatch" first, then by urgency, then time. */
+const BOARD_KEYS: SortKey[] = [
+  {
+    expr: sql`case when c.status in ('exhausted','deadline') and r.status in ('draft','offered','needs_dispatch') then 0
+        when r.status = 'needs_dispatch' then 1 when r.status = 'draft' then 2 when r.status = 'offered' then 3 else 4 end`,
+    dir: 'asc',
+    type: 'int',
+  },
+  {
+    expr: sql`case r.urgency when 'emergency' then 0 when 'urgent' then 1 else 2 end`,
+    dir: 'asc',
+    type: 'int',
+  },
+  { expr: sql`r.window_start`, dir: 'asc', type: 'timestamptz' },
+  { expr: sql`r.id`, dir: 'asc', type: 'uuid' },
+];
+
+/**
+ * Counselors' board: open requests, "needs dispatch" and emergencies first, with the next
+ * deadline; one page (keyset) in one query.
+ */
+export async function listBoard(q: Queryable, page: PageRequest = {}) {
+  const query = q
     .selectFrom('accompaniment_request as r')
     .innerJoin('municipality as m', 'm.code', 'r.municipality_code')
     .leftJoin('partner as p', 'p.id', 'r.accepted_partner_id')
@@ -753,20 +776,26 @@ export async function listBoard(q: Queryable) {
         and ((c.arrival_alerted_at is not null and c.arrived_at is null)
           or (c.finish_alerted_at is not null and c.finished_at is null)))`.as('checkin_overdue'),
     ])
-    .where('r.status', 'in', OPEN_STATUSES)
-    .orderBy(
-      sql`case when c.status in ('exhausted','deadline') and r.status in ('draft','offered','needs_dispatch') then 0
-        when r.status = 'needs_dispatch' then 1 when r.status = 'draft' then 2 when r.status = 'offered' then 3 else 4 end`,
-    )
-    .orderBy(sql`case r.urgency when 'emergency' then 0 when 'urgent' then 1 else 2 end`)
-    .orderBy('r.window_start')
-    .limit(500)
-    .execute();
+    .where('r.status', 'in', OPEN_STATUSES);
+  return keysetPage(query, BOARD_KEYS, page, BOARD_PAGE_SIZE);
 }
 
-/** A partner's inbox: its offers, pending first. */
-export async function partnerInbox(q: Queryable, partnerId: string) {
-  return q
+const INBOX_PAGE_SIZE = 50;
+
+/** Inbox order: pending offers first, then accepted ones, then the rest; newest first. */
+const INBOX_KEYS: SortKey[] = [
+  {
+    expr: sql`case o.status when 'pending' then 0 when 'accepted' then 1 else 2 end`,
+    dir: 'asc',
+    type: 'int',
+  },
+  { expr: sql`o.sent_at`, dir: 'desc', type: 'timestamptz' },
+  { expr: sql`o.id`, dir: 'desc', type: 'uuid' },
+];
+
+/** A partner's inbox: its offers, pending first; one page (keyset) in one query. */
+export async function partnerInbox(q: Queryable, partnerId: string, page: PageRequest = {}) {
+  const query = q
     .selectFrom('offer as o')
     .innerJoin('accompaniment_request as r', 'r.id', 'o.request_id')
     .innerJoin('municipality as m', 'm.code', 'r.municipality_code')
@@ -790,11 +819,8 @@ export async function partnerInbox(q: Queryable, partnerId: string) {
       'r.accepted_partner_id',
       'm.name as municipality_name',
     ])
-    .where('o.partner_id', '=', partnerId)
-    .orderBy(sql`case o.status when 'pending' then 0 when 'accepted' then 1 else 2 end`)
-    .orderBy('o.sent_at', 'desc')
-    .limit(200)
-    .execute();
+    .where('o.partner_id', '=', partnerId);
+  return keysetPage(query, INBOX_KEYS, page, INBOX_PAGE_SIZE);
 }
 
 export async function getOfferForPartner(q: Queryable, offerId: string, partnerId: string) {

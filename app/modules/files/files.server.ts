@@ -65,9 +65,10 @@ export async function storeUpload(
   if (!kind || !opts.allowed.includes(kind)) throw new DomainError(opts.wrongTypeCode, opts.field);
   const { type, ext } = KINDS[kind];
   const base = (file.name.split(/[\\/]/).pop() || `file.${ext}`)
-    // Control characters would break the download header.
+    // Control characters would break the download header; bidi overrides disguise the type
+    // ("gpj.exe" shown as "exe.jpg").
     // eslint-disable-next-line no-control-regex
-    .replace(/[\u0000-\u001f]/g, '')
+    .replace(/[\u0000-\u001f\u007f\u200e\u200f\u202a-\u202e\u2066-\u2069]/g, '')
     .slice(0, 200);
   const row = await q
     .insertInto('stored_file')
@@ -104,5 +105,10 @@ export async function readFile(q: Queryable, id: string) {
 /** RFC 6266 attachment header that keeps Japanese file names. */
 export function attachmentHeader(filename: string): string {
   const ascii = filename.replace(/[^\x20-\x7e]/g, '_').replace(/["\\]/g, '_');
-  return `attachment; filename="${ascii}"; filename*=UTF-8''${encodeURIComponent(filename)}`;
+  // RFC 5987 attr-char excludes ' ( ) * which encodeURIComponent leaves as they are.
+  const ext = encodeURIComponent(filename).replace(
+    /['()*]/g,
+    (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`,
+  );
+  return `attachment; filename="${ascii}"; filename*=UTF-8''${ext}`;
 }

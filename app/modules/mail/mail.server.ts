@@ -6,6 +6,7 @@ import type { Locale, MailAttachment } from '../../../db/schema';
 import { render, type TemplateData, type TemplateName } from '../../../emails';
 import { dataDir, getEnv } from '~/lib/env.server';
 import { db, type Queryable, type Tx } from '~/lib/db.server';
+import { keysetPage, type PageRequest } from '~/lib/keyset.server';
 
 export const SEND_EMAIL_TASK = 'send_email';
 /** graphile-worker backs off exp(attempt) seconds: 10 attempts span about 3.6 hours. */
@@ -82,6 +83,9 @@ export async function deliverMail(
       subject: mail.subject,
       text: mail.text_body,
       html: mail.html_body,
+      // Stable across attempts: a resend after a crash between the SMTP hand-off and recording
+      // "sent" carries the same Message-ID, so receivers (and our checks) see one message.
+      messageId: messageIdFor(mail.id),
       headers: { 'X-Banso-Mail-Id': mail.id },
       attachments: mail.attachments.map((a) => ({
         filename: a.filename,
@@ -118,6 +122,12 @@ export async function deliverMail(
   }
 }
 
+/** `<mail id@sender's domain>`: one Message-ID per outgoing_mail row, whatever the attempt. */
+export function messageIdFor(mailId: string) {
+  const domain = /@([^\s<>@]+)>?\s*$/.exec(getEnv().MAIL_FROM)?.[1] ?? 'banso.invalid';
+  return `<${mailId}@${domain}>`;
+}
+
 /** Secretariat action on the outgoing-mail page: queue a failed message again. */
 export async function retryMail(tx: Tx, mailId: string): Promise<boolean> {
   const row = await tx
@@ -132,34 +142,32 @@ export async function retryMail(tx: Tx, mailId: string): Promise<boolean> {
   return true;
 }
 
+/** The mail log, newest first, one keyset page (no total: counting millions of rows is slow). */
 export async function listOutgoingMail(opts: {
   status?: 'queued' | 'sending' | 'sent' | 'failed';
-  page: number;
-  pageSize: number;
+  page: PageRequest;
 }) {
   let q = db.selectFrom('outgoing_mail');
   if (opts.status) q = q.where('status', '=', opts.status);
-  const [rows, total] = await Promise.all([
-    q
-      .select([
-        'id',
-        'template',
-        'to_address',
-        'subject',
-        'status',
-        'attempts',
-        'last_error',
-        'created_at',
-        'sent_at',
-      ])
-      .orderBy('created_at', 'desc')
-      .orderBy('id')
-      .limit(opts.pageSize)
-      .offset((opts.page - 1) * opts.pageSize)
-      .execute(),
-    q.select((eb) => eb.fn.countAll<string>().as('n')).executeTakeFirstOrThrow(),
-  ]);
-  return { rows, total: Number(total.n) };
+  return keysetPage(
+    q.select([
+      'id',
+      'template',
+      'to_address',
+      'subject',
+      'status',
+      'attempts',
+      'last_error',
+      'created_at',
+      'sent_at',
+    ]),
+    [
+      { expr: sql`created_at`, dir: 'desc', type: 'timestamptz' },
+      { expr: sql`id`, dir: 'desc', type: 'uuid' },
+    ],
+    opts.page,
+    50,
+  );
 }
 
 export async function mailStatusCounts() {

@@ -592,8 +592,7 @@ export async function exportPartnersCsv(
     filters: opts.filters,
     sort: opts.sort,
     dir: opts.dir,
-    page: 1,
-    pageSize: opts.limit ?? EXPORT_MAX_ROWS,
+    page: { limit: opts.limit ?? EXPORT_MAX_ROWS },
   });
   const ids = listed.map((r) => r.id);
   const byId = new Map<string, Record<CsvColumn, string>>();

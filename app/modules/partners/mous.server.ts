@@ -73,7 +73,7 @@ export async function createMou(
     action: 'mou.create',
     subjectType: 'mou',
     subjectId: id,
-    detail: { partnerId, ...toRow(input) },
+    detail: { partnerId, ...toRow(input), newPdf: Boolean(pdf) },
     ip: actor.ip,
   });
   return id;

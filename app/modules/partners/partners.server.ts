@@ -1,8 +1,10 @@
 import { sql } from 'kysely';
 import type { Role } from '../../../db/schema';
 import type { Queryable, Tx } from '~/lib/db.server';
+import { keysetPage, type PageRequest, type SortKey } from '~/lib/keyset.server';
 import { audit } from '~/modules/audit/audit.server';
 import { DomainError } from '~/modules/errors';
+import { PARTNER_STATUSES } from './codes';
 import type { ContactInput, PartnerInput } from './partner-schema';
 
 export async function partnerExists(q: Queryable, id: string): Promise<boolean> {
@@ -195,6 +197,7 @@ export async function updatePartner(
   actor: Actor,
   action = 'update',
 ) {
+  if (!isUuid(id)) throw new DomainError('errors.notFound');
   const row = toRow(input, await prefectureOf(tx, input.municipalityCode));
   await assertUniqueKey(tx, row.match_key, id);
   return applyChanges(tx, id, row, actor, action, input.version);
@@ -362,19 +365,45 @@ function filtered(q: Queryable, f: PartnerFilters, today: string) {
   return query;
 }
 
+/**
+ * The registry's orders, each ending in the id so equal names never swap between pages; every
+ * one has a B-tree index (migration 2500) so a page is an index range, not a sort of 100,000 rows.
+ */
+function partnerKeys(sort: PartnerSort, dir: 'asc' | 'desc'): SortKey[] {
+  const kana: SortKey = { expr: sql`p.name_kana`, dir: 'asc', type: 'text' };
+  const id: SortKey = { expr: sql`p.id`, dir: 'asc', type: 'uuid' };
+  switch (sort) {
+    case 'updated':
+      return [
+        { expr: sql`p.updated_at`, dir, type: 'timestamptz' },
+        { ...id, dir },
+      ];
+    case 'prefecture':
+      // Partners without a place sort after Okinawa (47), as NULLS LAST did.
+      return [{ expr: sql`coalesce(p.prefecture_code, 99)`, dir, type: 'int' }, kana, id];
+    case 'status':
+      return [{ expr: sql`p.status`, dir, type: 'text' }, kana, id];
+    default:
+      return [
+        { ...kana, dir },
+        { expr: sql`p.name`, dir, type: 'text' },
+        { ...id, dir },
+      ];
+  }
+}
+
 export async function listPartners(
   q: Queryable,
   opts: {
     filters: PartnerFilters;
     sort: PartnerSort;
     dir: 'asc' | 'desc';
-    page: number;
-    pageSize: number;
+    page: PageRequest;
   },
 ) {
   const today = tokyoToday();
   const base = filtered(q, opts.filters, today);
-  let rows = base.select([
+  const rows = base.select([
     'p.id',
     'p.name',
     'p.name_kana',
@@ -393,24 +422,11 @@ export async function listPartners(
       and mou.valid_from <= ${today}::date
       and (mou.valid_until is null or mou.valid_until >= ${today}::date))`.as('mou_active'),
   ]);
-  const dir = opts.dir;
-  rows =
-    opts.sort === 'updated'
-      ? rows.orderBy('p.updated_at', dir)
-      : opts.sort === 'prefecture'
-        ? rows.orderBy('p.prefecture_code', dir).orderBy('p.name_kana', 'asc')
-        : opts.sort === 'status'
-          ? rows.orderBy('p.status', dir).orderBy('p.name_kana', 'asc')
-          : rows.orderBy('p.name_kana', dir).orderBy('p.name', dir);
   const [list, total] = await Promise.all([
-    rows
-      .orderBy('p.id')
-      .limit(opts.pageSize)
-      .offset((opts.page - 1) * opts.pageSize)
-      .execute(),
+    keysetPage(rows, partnerKeys(opts.sort, opts.dir), opts.page),
     base.select((eb) => eb.fn.countAll<string>().as('n')).executeTakeFirstOrThrow(),
   ]);
-  return { rows: list, total: Number(total.n) };
+  return { ...list, total: Number(total.n) };
 }
 
 export function tokyoToday(now = new Date()): string {
@@ -493,33 +509,58 @@ export async function listShelters(q: Queryable, partnerId: string, viewer: View
 }
 
 /** Every located partner matching the filters, as compact tuples for the registry map. */
-export async function partnerMapPoints(q: Queryable, filters: PartnerFilters, limit = 20_000) {
+/**
+ * Every filtered partner as a map point, compactly: a flat [lat, lng, status, …] array with
+ * coordinates rounded to 1e-5° (about a metre) and the status as its index in PARTNER_STATUSES.
+ * Names come only when a point is opened (`partnersAt`): 100,000 partners fit in well under a
+ * megabyte gzipped.
+ */
+export async function partnerMapPoints(q: Queryable, filters: PartnerFilters, limit = 200_000) {
   const rows = await filtered(q, filters, tokyoToday())
     .select([
-      'p.id',
-      'p.name',
-      'p.kind',
-      'p.lat',
-      'p.lng',
-      'p.status',
-      'p.languages',
-      'm.name as municipality_name',
+      sql<number>`round(p.lat::numeric, 5)::float8`.as('lat'),
+      sql<number>`round(p.lng::numeric, 5)::float8`.as('lng'),
+      sql<number>`array_position(${sql.val(PARTNER_STATUSES as unknown as string[])}::text[], p.status) - 1`.as(
+        'status',
+      ),
     ])
     .where('p.lat', 'is not', null)
     .limit(limit)
     .execute();
-  return rows.map(
-    (r) =>
-      [
-        r.id,
-        r.name,
-        r.kind,
-        r.lat!,
-        r.lng!,
-        r.status,
-        r.languages.join(','),
-        r.municipality_name ?? '',
-      ] as const,
+  const flat: number[] = new Array(rows.length * 3);
+  rows.forEach((r, i) => {
+    flat[i * 3] = r.lat;
+    flat[i * 3 + 1] = r.lng;
+    flat[i * 3 + 2] = r.status;
+  });
+  return flat;
+}
+
+/** The filtered partners at one map point (several may share a municipality office's place). */
+export async function partnersAt(
+  q: Queryable,
+  filters: PartnerFilters,
+  at: { lat: number; lng: number },
+) {
+  return (
+    filtered(q, filters, tokyoToday())
+      .select([
+        'p.id',
+        'p.name',
+        'p.kind',
+        'p.status',
+        'p.languages',
+        'm.name as municipality_name',
+      ])
+      .where(sql<boolean>`round(p.lat::numeric, 5) = round(${at.lat}::numeric, 5)`)
+      .where(sql<boolean>`round(p.lng::numeric, 5) = round(${at.lng}::numeric, 5)`)
+      // The GiST index on ll_to_earth(lat, lng) finds the place; the rounding picks the point.
+      .where(
+        sql<boolean>`earth_box(ll_to_earth(${at.lat}::float8, ${at.lng}::float8), 10) @> ll_to_earth(p.lat, p.lng)`,
+      )
+      .orderBy('p.name_kana')
+      .limit(20)
+      .execute()
   );
 }
 

@@ -69,6 +69,29 @@ export async function updateShelter(tx: Tx, shelterId: string, input: ShelterInp
   });
 }
 
+/**
+ * Shown a shelter's exact location although not its owner (the secretariat): one audit row per
+ * shelter, so "who saw where this shelter is" is one query on the subject.
+ */
+export async function auditShelterLocationRead(
+  q: Queryable,
+  viewer: Viewer,
+  shelters: { id: string; partnerId: string }[],
+  ip?: string | null,
+) {
+  for (const s of shelters) {
+    if (viewer.partnerId === s.partnerId) continue;
+    await audit(q, {
+      actorId: viewer.id,
+      action: 'shelter.read_location',
+      subjectType: 'shelter',
+      subjectId: s.id,
+      detail: { partnerId: s.partnerId },
+      ip,
+    });
+  }
+}
+
 /** ⚑ The exact location only for the secretariat and the owning partner. */
 export async function getShelter(q: Queryable, shelterId: string, viewer: Viewer) {
   if (!isUuid(shelterId)) return null;

@@ -2,6 +2,7 @@ import { sql } from 'kysely';
 import type { Locale } from '../../../db/schema';
 import { safeCell } from '~/lib/csv.server';
 import { db, type Queryable, type Tx } from '~/lib/db.server';
+import { keysetPage, type PageRequest, type SortKey } from '~/lib/keyset.server';
 import { appUrl, getEnv } from '~/lib/env.server';
 import { tokyoDate } from '~/lib/format';
 import { audit } from '~/modules/audit/audit.server';
@@ -490,6 +491,7 @@ export async function voidStatement(tx: Tx, id: string, reason: string, actor: A
     action: 'payment.void',
     subjectType: 'payment_statement',
     subjectId: id,
+    detail: { reason: reason.trim().slice(0, 500) },
     ip: actor.ip,
   });
 }
@@ -497,9 +499,20 @@ export async function voidStatement(tx: Tx, id: string, reason: string, actor: A
 // ---------------------------------------------------------------------------------------------
 // Reading
 
+const STATEMENT_PAGE_SIZE = 100;
+
+/** Newest month first, then by partner name (index payment_statement_month_idx on month). */
+const STATEMENT_KEYS: SortKey[] = [
+  { expr: sql`s.month`, dir: 'desc', type: 'text' },
+  { expr: sql`p.name`, dir: 'asc', type: 'text' },
+  { expr: sql`s.id`, dir: 'asc', type: 'uuid' },
+];
+
+/** Statements, filtered, one keyset page at a time. */
 export function listStatements(
   q: Queryable,
-  f: { month?: string; status?: string; partnerId?: string },
+  f: { month?: string; status?: string; statuses?: string[]; partnerId?: string },
+  page: PageRequest = {},
 ) {
   let query = q
     .selectFrom('payment_statement as s')
@@ -523,8 +536,9 @@ export function listStatements(
     ]);
   if (f.month) query = query.where('s.month', '=', f.month);
   if (f.status) query = query.where('s.status', '=', f.status as never);
+  if (f.statuses) query = query.where('s.status', 'in', f.statuses as never[]);
   if (f.partnerId) query = query.where('s.partner_id', '=', f.partnerId);
-  return query.orderBy('s.month', 'desc').orderBy('p.name').limit(500).execute();
+  return keysetPage(query, STATEMENT_KEYS, page, STATEMENT_PAGE_SIZE);
 }
 
 export async function getStatement(q: Queryable, id: string, viewer?: { partnerId: string }) {
@@ -628,13 +642,16 @@ export async function createBatch(
   return id;
 }
 
-export function listBatches(q: Queryable) {
-  return q
-    .selectFrom('payment_batch')
-    .selectAll()
-    .orderBy('created_at', 'desc')
-    .limit(200)
-    .execute();
+const BATCH_PAGE_SIZE = 50;
+
+const BATCH_KEYS: SortKey[] = [
+  { expr: sql`created_at`, dir: 'desc', type: 'timestamptz' },
+  { expr: sql`id`, dir: 'desc', type: 'uuid' },
+];
+
+/** Payment batches, newest first, one keyset page at a time. */
+export function listBatches(q: Queryable, page: PageRequest = {}) {
+  return keysetPage(q.selectFrom('payment_batch').selectAll(), BATCH_KEYS, page, BATCH_PAGE_SIZE);
 }
 
 export async function getBatch(q: Queryable, id: string) {

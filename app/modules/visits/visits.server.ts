@@ -3,6 +3,7 @@ import type { Locale, VisitStatus } from '../../../db/schema';
 import { db, type Queryable, type Tx } from '~/lib/db.server';
 import { appUrl } from '~/lib/env.server';
 import { formatDate } from '~/lib/format';
+import { keysetPage, type PageRequest, type SortKey } from '~/lib/keyset.server';
 import { audit } from '~/modules/audit/audit.server';
 import { sharedWithPartner } from '~/modules/dispatch/consent.server';
 import { recordEvent } from '~/modules/dispatch/requests.server';
@@ -652,40 +653,58 @@ export async function ownShelters(q: Queryable, partnerId: string) {
     .execute();
 }
 
-/** Counselors' and secretariat's queue: submitted visits, oldest first. */
-export async function reviewQueue(q: Queryable, page: number) {
-  const [rows, total] = await Promise.all([
-    q
-      .selectFrom('visit as v')
-      .innerJoin('accompaniment_request as r', 'r.id', 'v.request_id')
-      .innerJoin('partner as p', 'p.id', 'v.partner_id')
-      .select([
-        'v.id',
-        'v.visit_date',
-        'v.starts_at',
-        'v.ends_at',
-        'v.travel_km',
-        'v.travel_cost',
-        'v.interpreter_minutes',
-        'v.submitted_at',
-        'r.id as request_id',
-        'r.reference',
-        'r.urgency',
-        'p.name as partner_name',
-      ])
-      .where('v.status', '=', 'submitted')
-      .orderBy('v.submitted_at')
-      .orderBy('v.id')
-      .limit(REVIEW_PAGE_SIZE)
-      .offset((page - 1) * REVIEW_PAGE_SIZE)
-      .execute(),
+/** Review order: oldest submission first (index visit_review_order_idx). */
+const REVIEW_KEYS: SortKey[] = [
+  { expr: sql`v.submitted_at`, dir: 'asc', type: 'timestamptz' },
+  { expr: sql`v.id`, dir: 'asc', type: 'uuid' },
+];
+
+/** Counselors' and secretariat's queue: submitted visits, oldest first; one keyset page. */
+export async function reviewQueue(q: Queryable, page: PageRequest = {}) {
+  const [list, total] = await Promise.all([
+    keysetPage(
+      q
+        .selectFrom('visit as v')
+        .innerJoin('accompaniment_request as r', 'r.id', 'v.request_id')
+        .innerJoin('partner as p', 'p.id', 'v.partner_id')
+        .select([
+          'v.id',
+          'v.visit_date',
+          'v.starts_at',
+          'v.ends_at',
+          'v.travel_km',
+          'v.travel_cost',
+          'v.interpreter_minutes',
+          'v.submitted_at',
+          'r.id as request_id',
+          'r.reference',
+          'r.urgency',
+          'p.name as partner_name',
+        ])
+        .where('v.status', '=', 'submitted'),
+      REVIEW_KEYS,
+      page,
+      REVIEW_PAGE_SIZE,
+    ),
     q
       .selectFrom('visit')
       .select(sql<number>`count(*)::int`.as('n'))
       .where('status', '=', 'submitted')
       .executeTakeFirstOrThrow(),
   ]);
-  return { rows, total: total.n };
+  return { ...list, total: total.n };
+}
+
+/** Whether the visit is this partner's own (reads nothing confidential, so nothing is audited). */
+export async function isOwnVisit(q: Queryable, visitId: string, partnerId: string) {
+  if (!isUuid(visitId)) return false;
+  const row = await q
+    .selectFrom('visit')
+    .select('id')
+    .where('id', '=', visitId)
+    .where('partner_id', '=', partnerId)
+    .executeTakeFirst();
+  return Boolean(row);
 }
 
 /** A receipt may be downloaded by staff and by the partner whose visit it belongs to. */
