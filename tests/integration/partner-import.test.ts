@@ -464,5 +464,5 @@ describe('npm run admin -- import-partners', () => {
     expect(real.code).toBe(0);
     expect(real.stdout).toContain('imported: 4 created, 0 updated, 0 unchanged.');
     expect(await imported()).toHaveLength(4);
-  });
+  }, 120_000); // four CLI processes: slow to start on a loaded machine
 });
