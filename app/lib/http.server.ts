@@ -60,8 +60,8 @@ export function securityHeaders(opts: SecurityHeaderOptions) {
     res.locals.cspNonce = nonce;
     res.setHeader('X-Frame-Options', 'DENY');
     // Full URLs only within the app (paths carry request ids and one-time tokens); other sites
-    // get the origin alone. Not `same-origin`: tile.openstreetmap.org refuses tile requests
-    // without a Referer (its tile usage policy), which left the maps blank.
+    // get the origin alone. Not `same-origin`: tile.openstreetmap.org's usage policy requires a
+    // Referer from web pages and it throttles or blocks tile requests without one.
     res.setHeader('Referrer-Policy', 'strict-origin-when-cross-origin');
     res.setHeader('Permissions-Policy', 'camera=(), microphone=(), geolocation=(self)');
     // HSTS only in production and only where the app is really on https (the request came over

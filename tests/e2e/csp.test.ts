@@ -129,7 +129,7 @@ describe.sequential('Content-Security-Policy in the browser', () => {
       await expect.poll(() => map.locator('.leaflet-marker-icon').count(), POLL).toBeGreaterThan(0);
       expect(await map.locator('.marker-cluster').count()).toBeGreaterThan(0);
       // The tile requests went to the host MAP_TILE_URL names (as img-src allows), and told it
-      // our origin only: tile.openstreetmap.org refuses requests without a Referer, and a path
+      // our origin only: tile.openstreetmap.org requires a Referer, and a path
       // could name a case.
       const tileUrl = await page.evaluate(
         () =>
