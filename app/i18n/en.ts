@@ -1241,6 +1241,7 @@ const en: Catalog = {
     selectPrefecture: 'Choose a prefecture',
     selectMunicipality: 'Choose a municipality',
     mapUnavailable: 'The map could not load. Type latitude and longitude instead.',
+    mapCluster: '{{count}} partners (choose to zoom in)',
     mapLoading: 'Loading map…',
     radiusKm: '{{km}} km',
     ownTitle: "Your organisation's entry",

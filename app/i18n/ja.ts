@@ -1227,6 +1227,7 @@ const ja = {
     selectPrefecture: '都道府県を選択',
     selectMunicipality: '市区町村を選択',
     mapUnavailable: '地図を読み込めませんでした。緯度・経度を直接入力してください。',
+    mapCluster: '{{count}} 件のパートナー（選ぶと拡大）',
     mapLoading: '地図を読み込み中…',
     radiusKm: '{{km}} km',
     ownTitle: '所属団体の登録情報',

@@ -37,6 +37,7 @@ export default function PartnerMapPage() {
     (status: string) => t(`partnerStatuses.${status}` as 'partnerStatuses.active'),
     [t],
   );
+  const clusterLabel = useCallback((count: number) => t('partners.mapCluster', { count }), [t]);
   const { search } = useLocation();
   return (
     <>
@@ -61,6 +62,7 @@ export default function PartnerMapPage() {
               tileUrl={root?.mapTileUrl ?? ''}
               label={t('partners.mapTitle')}
               markerLabel={markerLabel}
+              clusterLabel={clusterLabel}
               renderPopup={(partners) => (
                 <ul className="popup">
                   {partners.map((p) => (

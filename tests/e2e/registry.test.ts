@@ -481,6 +481,21 @@ describe.sequential('partner registry', () => {
       await page.getByText('都道府県境界のみ表示', { exact: false }).waitFor();
       await screenshot(page, 'registry-map');
 
+      // A cluster says how many partners it holds; choosing it zooms in and splits it.
+      const titles = await map
+        .locator('.marker-cluster')
+        .evaluateAll((els) => els.map((e) => e.getAttribute('title') ?? ''));
+      for (const t of titles) expect(t).toMatch(/^\d+ 件のパートナー/);
+      // The biggest: no other cluster has its count.
+      const clusterTitle = titles.sort((a, b) => parseInt(b) - parseInt(a))[0]!;
+      const cluster = map.locator(`.marker-cluster[title="${clusterTitle}"]`);
+      await waitForHydration(page);
+      await cluster.click();
+      await expect
+        .poll(() => map.locator(`.leaflet-marker-icon[title="${clusterTitle}"]`).count(), POLL)
+        .toBe(0);
+      expect(await markers.count()).toBeGreaterThan(0);
+
       if (!partnerPath) return;
       // Filtered to the new partner: one marker, at its place, whose popup links to it.
       await waitForHydration(page);

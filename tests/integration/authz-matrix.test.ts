@@ -239,6 +239,8 @@ const MATRIX: Record<string, Entry> = {
     post: all('invalid'),
   },
   'resources.municipalities': { query: '?prefecture=43', get: SIGNED_IN, post: NONE },
+  // The registry map's points (every partner's place): staff only, like the registry itself.
+  'resources.partner-map': { get: STAFF, post: NONE },
   // The signed RSVP link is the key (no login); an empty answer is refused.
   'rsvp.$token': { params: (w) => ({ token: w.rsvpToken }), get: all('ok'), post: all('invalid') },
   'statements.$id.pdf': {
