@@ -16,6 +16,8 @@ import * as m20261123T2300 from './2026-11-23T2300_public_directory';
 import * as m20261123T2400 from './2026-11-23T2400_audit_page';
 import * as m20261123T2500 from './2026-11-23T2500_scale_indexes';
 import * as m20261123T2600 from './2026-11-23T2600_national_scale';
+import * as m20261123T2700 from './2026-11-23T2700_request_children_indexes';
+import * as m20261123T2800 from './2026-11-23T2800_report_indexes';
 
 /**
  * Every migration, in order. Listed statically (not read from the folder at run time) so the
@@ -40,4 +42,6 @@ export const migrations: Record<string, Migration> = {
   '2026-11-23T2400_audit_page': m20261123T2400,
   '2026-11-23T2500_scale_indexes': m20261123T2500,
   '2026-11-23T2600_national_scale': m20261123T2600,
+  '2026-11-23T2700_request_children_indexes': m20261123T2700,
+  '2026-11-23T2800_report_indexes': m20261123T2800,
 };

@@ -752,8 +752,6 @@ const BOARD_KEYS: SortKey[] = [
 export async function listBoard(q: Queryable, page: PageRequest = {}) {
   const query = q
     .selectFrom('accompaniment_request as r')
-    .innerJoin('municipality as m', 'm.code', 'r.municipality_code')
-    .leftJoin('partner as p', 'p.id', 'r.accepted_partner_id')
     .leftJoin('offer_cascade as c', 'c.request_id', 'r.id')
     .select([
       'c.status as cascade_status',
@@ -766,8 +764,14 @@ export async function listBoard(q: Queryable, page: PageRequest = {}) {
       'r.created_at',
       'r.window_start',
       'r.consent_at',
-      'm.name as municipality_name',
-      'p.name as accepted_partner_name',
+      // Looked up for the page's rows only (after the sort and limit), not for every open
+      // request: a join here made PostgreSQL read all 100,000 partners for each board load.
+      sql<string>`(select m.name from municipality m where m.code = r.municipality_code)`.as(
+        'municipality_name',
+      ),
+      sql<string | null>`(select p.name from partner p where p.id = r.accepted_partner_id)`.as(
+        'accepted_partner_name',
+      ),
       sql<Date | null>`(select min(respond_by) from offer o where o.request_id = r.id and o.status = 'pending')`.as(
         'next_deadline',
       ),

@@ -418,9 +418,13 @@ export async function listPartners(
     sql<string | null>`(select max(valid_until)::text from mou where mou.partner_id = p.id
       and mou.status = 'active' and mou.valid_from <= ${today}::date
       and (mou.valid_until is null or mou.valid_until >= ${today}::date))`.as('mou_until'),
-    sql<boolean>`exists (select 1 from mou where mou.partner_id = p.id and mou.status = 'active'
+    // A scalar subquery, run for the page's rows only (`exists` here was planned as a hash of
+    // every MOU in the registry).
+    sql<boolean>`coalesce((select true from mou where mou.partner_id = p.id and mou.status = 'active'
       and mou.valid_from <= ${today}::date
-      and (mou.valid_until is null or mou.valid_until >= ${today}::date))`.as('mou_active'),
+      and (mou.valid_until is null or mou.valid_until >= ${today}::date) limit 1), false)`.as(
+      'mou_active',
+    ),
   ]);
   const [list, total] = await Promise.all([
     keysetPage(rows, partnerKeys(opts.sort, opts.dir), opts.page),

@@ -27,32 +27,37 @@ const monthEnd = (month: string) => {
 };
 const monthOf = (date: string) => date.slice(0, 7);
 
-/** The MOU in force on a date (not a draft; latest start wins if two overlap). */
-async function mouOn(tx: Tx, partnerId: string, date: string) {
+const MOU_FEE_COLUMNS = [
+  'id',
+  'visit_base_fee',
+  'base_hours',
+  'hourly_fee',
+  'travel_mode',
+  'travel_per_km',
+  'travel_cap',
+  'interpreter_hourly',
+  'shelter_per_night',
+  'consumption_tax',
+] as const;
+
+/** A partner's MOUs that can price work (not drafts), latest start first. */
+async function mousOf(tx: Tx, partnerId: string) {
   return tx
     .selectFrom('mou')
-    .select([
-      'id',
-      'visit_base_fee',
-      'base_hours',
-      'hourly_fee',
-      'travel_mode',
-      'travel_per_km',
-      'travel_cap',
-      'interpreter_hourly',
-      'shelter_per_night',
-      'consumption_tax',
-    ])
+    .select([...MOU_FEE_COLUMNS, 'valid_from', 'valid_until'])
     .where('partner_id', '=', partnerId)
     .where('status', '!=', 'draft')
-    .where('valid_from', '<=', date)
-    .where((eb) => eb.or([eb('valid_until', 'is', null), eb('valid_until', '>=', date)]))
     .orderBy('valid_from', 'desc')
-    .limit(1)
-    .executeTakeFirst();
+    .orderBy('id')
+    .execute();
 }
+type PricingMou = Awaited<ReturnType<typeof mousOf>>[number];
 
-const fees = (m: NonNullable<Awaited<ReturnType<typeof mouOn>>>): MouFees => ({
+/** The MOU in force on a date (latest start wins if two overlap). */
+const mouOn = (mous: PricingMou[], date: string) =>
+  mous.find((m) => m.valid_from <= date && (m.valid_until === null || m.valid_until >= date));
+
+const fees = (m: PricingMou): MouFees => ({
   ...m,
   base_hours: Number(m.base_hours),
 });
@@ -143,8 +148,10 @@ export async function buildStatement(
     .orderBy('v.visit_date')
     .orderBy('v.id')
     .execute();
+  // Every MOU of the partner at once: a statement prices each item by the one in force that day.
+  const mous = await mousOf(tx, partnerId);
   for (const v of visits) {
-    const mou = await mouOn(tx, partnerId, v.visit_date);
+    const mou = mouOn(mous, v.visit_date);
     if (!mou) {
       result.skipped.push({ kind: 'visit', id: v.id, reason: 'noMou' });
       continue;
@@ -169,12 +176,15 @@ export async function buildStatement(
   const billableBefore = `${today.slice(0, 7)}-01`;
   const lastNight = end < billableBefore ? end : null;
   if (lastNight) {
+    // Only stays with a night up to lastNight not yet on a live line (years of stays billed in
+    // full are not read again).
     const stays = await tx
-      .selectFrom('shelter_stay')
-      .select(['id', 'beds', 'check_in', 'check_out'])
-      .where('partner_id', '=', partnerId)
-      .where('check_in', '<=', lastNight)
-      .orderBy('check_in')
+      .selectFrom('shelter_stay as s')
+      .select(['s.id', 's.beds', 's.check_in', 's.check_out'])
+      .where('s.partner_id', '=', partnerId)
+      .where('s.check_in', '<=', lastNight)
+      .where(unbilledNights(lastNight))
+      .orderBy('s.check_in')
       .execute();
     for (const s of stays) {
       const taken = new Set(
@@ -198,7 +208,7 @@ export async function buildStatement(
       // One line per month and MOU, so each line is priced by one MOU.
       const groups = new Map<string, { mouId: string; nights: string[]; fees: MouFees }>();
       for (const night of open) {
-        const mou = await mouOn(tx, partnerId, night);
+        const mou = mouOn(mous, night);
         if (!mou) {
           if (!result.skipped.some((x) => x.id === s.id))
             result.skipped.push({ kind: 'stay', id: s.id, reason: 'noMou' });
@@ -288,30 +298,66 @@ export async function buildStatement(
   };
 }
 
-/** Partners with approved work or shelter stays not yet on a live statement (for "all at once"). */
-export async function partnersWithWork(q: Queryable, month: string) {
+/**
+ * Whether a stay (alias `s`) has a night up to `lastNight` that is on no live line: its nights
+ * up to then (check-out is exclusive) outnumber its live billed nights.
+ */
+const unbilledNights = (lastNight: string) =>
+  sql<boolean>`least(coalesce(s.check_out, ${lastNight}::date + 1), ${lastNight}::date + 1) - s.check_in
+    > (select count(*) from payment_night n where n.stay_id = s.id and n.live and n.night <= ${lastNight}::date)`;
+
+/** Partners with approved work or shelter nights not yet on a live statement ("all at once"). */
+export async function partnersWithWork(q: Queryable, month: string, now = new Date()) {
   const end = monthEnd(month);
+  const billableBefore = `${tokyoDate(now).slice(0, 7)}-01`;
+  const lastNight = end < billableBefore ? end : null;
   const rows = await sql<{ partner_id: string }>`
     select distinct v.partner_id from visit v
       where v.status = 'approved' and v.visit_date <= ${end}
         and not exists (select 1 from payment_line l where l.live and l.source_key = 'visit:' || v.id::text)
-    union
+    ${
+      lastNight
+        ? sql`union
     select distinct s.partner_id from shelter_stay s
-      where s.check_in <= ${end}
-        and exists (select 1 from mou m where m.partner_id = s.partner_id and m.shelter_per_night > 0)`.execute(
-    q,
-  );
+      where s.check_in <= ${lastNight}
+        and ${unbilledNights(lastNight)}
+        and exists (select 1 from mou m where m.partner_id = s.partner_id and m.shelter_per_night > 0)`
+        : sql``
+    }`.execute(q);
   return rows.rows.map((r) => r.partner_id);
 }
 
-/** Builds every partner's statement for the month, one transaction per partner. */
-export async function buildAll(month: string, actor: Actor, now = new Date()) {
+/**
+ * Builds every partner's statement for the month, one transaction per partner, a few partners at
+ * a time (each transaction locks only its own partner). On an error the others stop after the
+ * partner they are on; what was built stays built, and building again continues.
+ */
+export async function buildAll(month: string, actor: Actor, now = new Date(), lanes = 4) {
   if (!isMonth(month)) throw new DomainError('payments.errors.badMonth', 'month');
+  const ids = await partnersWithWork(db, month, now);
   const results: BuildResult[] = [];
-  for (const partnerId of await partnersWithWork(db, month))
-    results.push(
-      await db.transaction().execute((tx) => buildStatement(tx, partnerId, month, actor, now)),
-    );
+  let next = 0;
+  let failed = false;
+  // allSettled: on an error, return only once every lane has finished its transaction.
+  const lanesDone = await Promise.allSettled(
+    Array.from({ length: Math.min(lanes, ids.length) }, async () => {
+      while (!failed && next < ids.length) {
+        const partnerId = ids[next++]!;
+        try {
+          results.push(
+            await db
+              .transaction()
+              .execute((tx) => buildStatement(tx, partnerId, month, actor, now)),
+          );
+        } catch (err) {
+          failed = true;
+          throw err;
+        }
+      }
+    }),
+  );
+  const error = lanesDone.find((l) => l.status === 'rejected');
+  if (error) throw error.reason;
   return results;
 }
 

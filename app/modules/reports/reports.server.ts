@@ -91,10 +91,15 @@ export async function activityReport(q: Queryable, period: Period): Promise<Acti
           count(*) filter (where r.status = 'cancelled')::int as cancelled
         from accompaniment_request r where ${inPeriod}`.execute(q),
     sql<{ which: string; n: number; median: number | null; p90: number | null }>`
-        with t as (
-          select extract(epoch from (select min(o.sent_at) from offer o where o.request_id = r.id) - r.created_at) / 60 as first_offer,
+        with first_sent as (
+          select o.request_id, min(o.sent_at) as at
+          from offer o join accompaniment_request r on r.id = o.request_id
+          where ${inPeriod} group by 1),
+        t as (
+          select extract(epoch from f.at - r.created_at) / 60 as first_offer,
                  extract(epoch from r.accepted_at - r.created_at) / 60 as acceptance
-          from accompaniment_request r where ${inPeriod})
+          from accompaniment_request r left join first_sent f on f.request_id = r.id
+          where ${inPeriod})
         select 'first_offer' as which, count(first_offer)::int as n,
           percentile_cont(0.5) within group (order by first_offer) as median,
           percentile_cont(0.9) within group (order by first_offer) as p90 from t

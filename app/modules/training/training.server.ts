@@ -348,6 +348,9 @@ export async function trainingsExist(q: Queryable): Promise<boolean> {
     .selectFrom('partner')
     .select('id')
     .where('trained_until', 'is not', null)
+    // Ordered by the indexed column: one index probe whatever the share of trained partners
+    // (unordered, PostgreSQL walks the table until it meets one).
+    .orderBy('trained_until', 'desc')
     .limit(1)
     .executeTakeFirst();
   return !!row;
