@@ -46,3 +46,21 @@ export function bilingualDateTime(d: Date | string) {
 export function yen(n: number): string {
   return `${n < 0 ? '-' : ''}¥${Math.abs(n).toLocaleString('ja-JP')}`;
 }
+
+/**
+ * 'YYYY-MM-DD' naming a day that exists, between 1900 and 2200 (the pattern alone lets
+ * 2026-02-30 through, which PostgreSQL then refuses).
+ */
+export function isCalendarDate(v: string): boolean {
+  const m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(v);
+  if (!m) return false;
+  const [y, mo, d] = [Number(m[1]), Number(m[2]), Number(m[3])];
+  const t = new Date(Date.UTC(y, mo - 1, d));
+  return (
+    y >= 1900 &&
+    y <= 2200 &&
+    t.getUTCFullYear() === y &&
+    t.getUTCMonth() === mo - 1 &&
+    t.getUTCDate() === d
+  );
+}

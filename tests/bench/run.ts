@@ -178,7 +178,7 @@ async function main() {
       if (want('map'))
         map.push(await measureMap(base, session, have > size * 1.05 ? '?kind=lawyer' : ''));
     }
-    results.registry_map = map;
+    if (want('map')) results.registry_map = map;
 
     if (fresh) {
       const t0 = Date.now();
@@ -632,8 +632,15 @@ async function wallTimes(
 
 async function emailLatency(url: string, db: ReturnType<typeof createDb>['db']) {
   const N = 1000;
+  // Mail an earlier run left unsent (an interrupted run, a slower worker) would be delivered
+  // first and delay these 1,000: the benchmark database's backlog is dropped.
+  await sql`select graphile_worker.remove_job(key) from graphile_worker.jobs
+    where task_identifier = 'send_email' and key is not null`.execute(db);
+  await sql`delete from outgoing_mail where status <> 'sent'`.execute(db);
   const arrived = new Map<string, number>();
   const smtp = new SMTPServer({
+    // The app keeps pooled connections open: close them at once when the peer stops.
+    closeTimeout: 200,
     authOptional: true,
     disabledCommands: ['STARTTLS'],
     logger: false,
@@ -657,6 +664,20 @@ async function emailLatency(url: string, db: ReturnType<typeof createDb>['db']) 
     /job worker running/,
     'worker',
   );
+  // The worker's scheduled tasks act on the national data (offers past their deadline, check-ins
+  // overdue) and send their own mail: let it finish what is due, then measure on a quiet queue.
+  const drainFrom = Date.now();
+  let due = Infinity;
+  while (due > 0 && Date.now() - drainFrom < 600_000) {
+    await new Promise((r) => setTimeout(r, 2000));
+    due = Number(
+      (
+        await sql<{ n: string }>`select count(*) n from graphile_worker.jobs
+          where run_at <= now() and attempts < max_attempts`.execute(db)
+      ).rows[0]!.n,
+    );
+  }
+  log(`worker's due backlog delivered in ${Math.round((Date.now() - drainFrom) / 1000)} s`);
   const { enqueueEmail } = await import('~/modules/mail/mail.server');
   const committed = new Map<string, number>();
   try {

@@ -184,6 +184,8 @@ async function stopGroup(child: ChildProcess, pgid: number) {
 async function startSmtpPeer(inboxDir: string) {
   let seq = 0;
   const server = new SMTPServer({
+    // The app keeps pooled connections open: close them at once when the peer stops.
+    closeTimeout: 200,
     disabledCommands: ['STARTTLS'],
     authOptional: true,
     logger: false,

@@ -48,6 +48,8 @@ async function startSlowSmtpPeer() {
   const received: Received[] = [];
   const closed = new Set<string>();
   const server = new SMTPServer({
+    // The app keeps pooled connections open: close them at once when the peer stops.
+    closeTimeout: 200,
     authOptional: true,
     disabledCommands: ['STARTTLS'],
     logger: false,

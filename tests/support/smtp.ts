@@ -7,6 +7,8 @@ export { freePort } from './net';
 export async function startSmtpPeer(port = 0) {
   const messages: ParsedMail[] = [];
   const server = new SMTPServer({
+    // The app keeps pooled connections open: close them at once when the peer stops.
+    closeTimeout: 200,
     authOptional: true,
     disabledCommands: ['STARTTLS'],
     logger: false,

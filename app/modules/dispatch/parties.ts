@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { isCalendarDate } from '~/lib/format';
 
 // Client-safe: adverse parties of a request and ties of a partner, compared the same way everywhere.
 
@@ -108,7 +109,7 @@ export type AdversePartyInput = z.infer<typeof adversePartySchema>;
 
 const optionalDate = z
   .string()
-  .regex(/^\d{4}-\d{2}-\d{2}$/, 'errors.invalidDate')
+  .refine(isCalendarDate, 'errors.invalidDate')
   .optional()
   .transform((v) => v || null);
 

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { LANGUAGES } from '~/modules/partners/codes';
 import { CATEGORIES, SHELTER_GUESTS, URGENCIES } from './codes';
+import { isCalendarDate } from '~/lib/format';
 
 const choice = <T extends readonly [string, ...string[]]>(values: T) =>
   z.enum(values, { errorMap: () => ({ message: 'errors.invalidChoice' }) });
@@ -8,7 +9,8 @@ const choice = <T extends readonly [string, ...string[]]>(values: T) =>
 /** "2026-12-03T10:00" typed in the form is Tokyo time; stored as an instant. */
 const tokyoLocal = z
   .string({ required_error: 'errors.required' })
-  .regex(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}$/, 'errors.invalidDate')
+  .regex(/^\d{4}-\d{2}-\d{2}T([01]\d|2[0-3]):[0-5]\d$/, 'errors.invalidDate')
+  .refine((v) => isCalendarDate(v.slice(0, 10)), 'errors.invalidDate')
   .transform((v) => new Date(`${v}:00+09:00`))
   .refine((d) => !Number.isNaN(d.getTime()), 'errors.invalidDate');
 

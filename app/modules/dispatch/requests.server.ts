@@ -776,9 +776,12 @@ export async function listBoard(q: Queryable, page: PageRequest = {}) {
         'next_deadline',
       ),
       // The accompanier did not check in (or out) in time and the counselor was alerted.
-      sql<boolean>`exists (select 1 from accompaniment_checkin c where c.request_id = r.id
+      // A scalar subquery, like the names above, so it runs for the page's rows only.
+      sql<boolean>`coalesce((select true from accompaniment_checkin c where c.request_id = r.id
         and ((c.arrival_alerted_at is not null and c.arrived_at is null)
-          or (c.finish_alerted_at is not null and c.finished_at is null)))`.as('checkin_overdue'),
+          or (c.finish_alerted_at is not null and c.finished_at is null))), false)`.as(
+        'checkin_overdue',
+      ),
     ])
     .where('r.status', 'in', OPEN_STATUSES);
   return keysetPage(query, BOARD_KEYS, page, BOARD_PAGE_SIZE);

@@ -191,12 +191,30 @@ function transport(): Transporter {
   if (cachedTransport?.key !== key) {
     cachedTransport = {
       key,
-      t: url
-        ? nodemailer.createTransport(url, { connectionTimeout: 10_000, socketTimeout: 30_000 })
-        : fileTransport(),
+      t: url ? nodemailer.createTransport(smtpOptions(url)) : fileTransport(),
     };
   }
   return cachedTransport.t;
+}
+
+/**
+ * The SMTP_URL with our defaults as URL parameters (nodemailer reads options from the URL and
+ * ignores any passed beside it; parameters already in SMTP_URL win): pooled connections, kept
+ * open and reused (a new SMTP session per message capped delivery at about 20 a second), and
+ * timeouts so a silent server fails the attempt instead of hanging it.
+ */
+export function smtpOptions(url: string) {
+  const u = new URL(url);
+  const defaults = {
+    pool: 'true',
+    maxConnections: '5',
+    maxMessages: '200',
+    connectionTimeout: '10000',
+    socketTimeout: '30000',
+  };
+  for (const [k, v] of Object.entries(defaults))
+    if (!u.searchParams.has(k)) u.searchParams.set(k, v);
+  return u.toString();
 }
 
 export function mailDir() {

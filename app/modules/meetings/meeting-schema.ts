@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { isCalendarDate } from '~/lib/format';
 
 // Client-safe: the liaison meeting and external contact forms.
 
@@ -22,7 +23,7 @@ export const meetingSchema = z
       .max(200, 'errors.tooLong'),
     date: z
       .string({ required_error: 'errors.required' })
-      .regex(/^\d{4}-\d{2}-\d{2}$/, 'errors.invalidDate'),
+      .refine(isCalendarDate, 'errors.invalidDate'),
     startTime: clock,
     endTime: clock,
     venue: optionalText(300),

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { isCalendarDate } from '~/lib/format';
 
 const yen = (required = false) =>
   (required
@@ -10,8 +11,7 @@ const yen = (required = false) =>
     .max(10_000_000, 'errors.tooLarge');
 const date = z
   .string({ required_error: 'errors.required' })
-  .regex(/^\d{4}-\d{2}-\d{2}$/, 'errors.invalidDate')
-  .refine((v) => !Number.isNaN(Date.parse(`${v}T00:00:00Z`)), 'errors.invalidDate');
+  .refine(isCalendarDate, 'errors.invalidDate');
 
 /** The MOU form; fees are integer yen. */
 export const mouSchema = z

@@ -254,32 +254,36 @@ export async function buildStatement(
         .executeTakeFirstOrThrow()
     ).id;
   }
+  const lineRow = (p: (typeof pending)[number]) => ({
+    statement_id: statementId,
+    kind: p.line.kind,
+    source_key: p.source_key,
+    visit_id: p.visit_id ?? null,
+    stay_id: p.stay_id ?? null,
+    work_date: p.work_date,
+    mou_id: p.mou_id,
+    quantity: p.line.quantity,
+    unit: p.line.unit,
+    unit_price: p.line.unitPrice,
+    amount: p.line.amount,
+    taxable: p.line.taxable,
+    note: p.line.note,
+    created_by: actor.userId,
+  });
+  // Lines without nights in one statement; a night line's id is needed for its nights.
+  const plain = pending.filter((p) => !p.nights?.length);
+  if (plain.length) await tx.insertInto('payment_line').values(plain.map(lineRow)).execute();
   for (const p of pending) {
+    if (!p.nights?.length) continue;
     const { id: lineId } = await tx
       .insertInto('payment_line')
-      .values({
-        statement_id: statementId,
-        kind: p.line.kind,
-        source_key: p.source_key,
-        visit_id: p.visit_id ?? null,
-        stay_id: p.stay_id ?? null,
-        work_date: p.work_date,
-        mou_id: p.mou_id,
-        quantity: p.line.quantity,
-        unit: p.line.unit,
-        unit_price: p.line.unitPrice,
-        amount: p.line.amount,
-        taxable: p.line.taxable,
-        note: p.line.note,
-        created_by: actor.userId,
-      })
+      .values(lineRow(p))
       .returning('id')
       .executeTakeFirstOrThrow();
-    if (p.nights?.length)
-      await tx
-        .insertInto('payment_night')
-        .values(p.nights.map((night) => ({ line_id: lineId, stay_id: p.stay_id!, night })))
-        .execute();
+    await tx
+      .insertInto('payment_night')
+      .values(p.nights.map((night) => ({ line_id: lineId, stay_id: p.stay_id!, night })))
+      .execute();
   }
   await recomputeTotals(tx, statementId);
   await audit(tx, {

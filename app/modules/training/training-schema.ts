@@ -1,10 +1,11 @@
 import { z } from 'zod';
+import { isCalendarDate } from '~/lib/format';
 
 // Client-safe: the session form, validated in the browser and in the action.
 
 const isoDate = z
   .string({ required_error: 'errors.required' })
-  .regex(/^\d{4}-\d{2}-\d{2}$/, 'errors.invalidDate');
+  .refine(isCalendarDate, 'errors.invalidDate');
 const clock = z
   .string({ required_error: 'errors.required' })
   .regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'errors.invalidTime');

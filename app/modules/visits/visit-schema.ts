@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { isCalendarDate } from '~/lib/format';
 
 // Client-safe: the same schemas validate in the browser (conform) and in the actions.
 
@@ -19,8 +20,7 @@ const requiredText = (max: number) =>
 
 const isoDate = z
   .string({ required_error: 'errors.required' })
-  .regex(/^\d{4}-\d{2}-\d{2}$/, 'errors.invalidDate')
-  .refine((v) => !Number.isNaN(new Date(`${v}T00:00:00+09:00`).getTime()), 'errors.invalidDate');
+  .refine(isCalendarDate, 'errors.invalidDate');
 
 const clock = z
   .string({ required_error: 'errors.required' })
