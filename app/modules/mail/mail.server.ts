@@ -203,7 +203,7 @@ function transport(): Transporter {
  * open and reused (a new SMTP session per message capped delivery at about 20 a second), and
  * timeouts so a silent server fails the attempt instead of hanging it.
  */
-export function smtpOptions(url: string) {
+function smtpOptions(url: string) {
   const u = new URL(url);
   const defaults = {
     pool: 'true',
