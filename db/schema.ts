@@ -300,6 +300,8 @@ export interface AccompanimentRequestTable {
   health_details: Generated<string>;
   residence_details: Generated<string>;
   require_trained: Generated<boolean>;
+  /** The board's order (0–14), kept by triggers from status, urgency and the cascade's state. */
+  board_rank: Generated<number>;
   created_at: GeneratedTimestamp;
   updated_at: GeneratedTimestamp;
 }

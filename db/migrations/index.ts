@@ -18,6 +18,7 @@ import * as m20261123T2500 from './2026-11-23T2500_scale_indexes';
 import * as m20261123T2600 from './2026-11-23T2600_national_scale';
 import * as m20261123T2700 from './2026-11-23T2700_request_children_indexes';
 import * as m20261123T2800 from './2026-11-23T2800_report_indexes';
+import * as m20261123T2900 from './2026-11-23T2900_board_rank';
 
 /**
  * Every migration, in order. Listed statically (not read from the folder at run time) so the
@@ -44,4 +45,5 @@ export const migrations: Record<string, Migration> = {
   '2026-11-23T2600_national_scale': m20261123T2600,
   '2026-11-23T2700_request_children_indexes': m20261123T2700,
   '2026-11-23T2800_report_indexes': m20261123T2800,
+  '2026-11-23T2900_board_rank': m20261123T2900,
 };

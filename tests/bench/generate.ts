@@ -139,6 +139,9 @@ export async function generateActivity(
           ) a
         ) x join bp on bp.n = x.bp_n`,
     );
+    // The board's order column (kept by triggers in production, which the bulk load turns off).
+    await sql`update accompaniment_request set board_rank = request_board_rank(status, urgency, null)
+      where status in ('draft','offered','needs_dispatch','accepted','in_progress')`.execute(c);
     await sql`insert into request_counter (fiscal_year, last_seq)
       select substr(reference, 5, 4)::int, max(substr(reference, 10)::int) from accompaniment_request
       group by 1 on conflict (fiscal_year) do update set last_seq = excluded.last_seq`.execute(c);

@@ -728,19 +728,13 @@ export async function requestOffers(q: Queryable, requestId: string) {
 
 const BOARD_PAGE_SIZE = 50;
 
-/** Board order: cascades that ran out and "needs dispatch" first, then by urgency, then time. */
+/**
+ * Board order: cascades that ran out and "needs dispatch" first, then by urgency, then time.
+ * The first two keys are one column, `board_rank`, kept by triggers (migration 2900) so the
+ * order is an index range read instead of a sort of every open request.
+ */
 const BOARD_KEYS: SortKey[] = [
-  {
-    expr: sql`case when c.status in ('exhausted','deadline') and r.status in ('draft','offered','needs_dispatch') then 0
-        when r.status = 'needs_dispatch' then 1 when r.status = 'draft' then 2 when r.status = 'offered' then 3 else 4 end`,
-    dir: 'asc',
-    type: 'int',
-  },
-  {
-    expr: sql`case r.urgency when 'emergency' then 0 when 'urgent' then 1 else 2 end`,
-    dir: 'asc',
-    type: 'int',
-  },
+  { expr: sql`r.board_rank`, dir: 'asc', type: 'int' },
   { expr: sql`r.window_start`, dir: 'asc', type: 'timestamptz' },
   { expr: sql`r.id`, dir: 'asc', type: 'uuid' },
 ];
@@ -752,9 +746,10 @@ const BOARD_KEYS: SortKey[] = [
 export async function listBoard(q: Queryable, page: PageRequest = {}) {
   const query = q
     .selectFrom('accompaniment_request as r')
-    .leftJoin('offer_cascade as c', 'c.request_id', 'r.id')
     .select([
-      'c.status as cascade_status',
+      sql<string | null>`(select c.status from offer_cascade c where c.request_id = r.id)`.as(
+        'cascade_status',
+      ),
       'r.id',
       'r.reference',
       'r.status',
