@@ -25,10 +25,10 @@ import { ctx, requestWithSession } from '../support/requests';
 
 /**
  * Most SQL statements one page load of the board or the inbox may issue, whatever the number of
- * rows: the session check (Lucia reads the session and its user), the list itself in one
+ * rows: the session check (the session and its user in one join), the list itself in one
  * statement, and for the inbox the partner's name. Per-row queries (N+1) would grow with the list.
  */
-const MAX_QUERIES_PER_PAGE = 4;
+const MAX_QUERIES_PER_PAGE = 3;
 
 // ---- counting SQL ------------------------------------------------------------------------------
 

@@ -1,16 +1,70 @@
 // The one place that knows about Lucia: replace the session library here and nowhere else.
 import { NodePostgresAdapter } from '@lucia-auth/adapter-postgresql';
 import { redirect } from '@remix-run/node';
-import { Lucia, TimeSpan } from 'lucia';
+import { type DatabaseSession, type DatabaseUser, Lucia, TimeSpan } from 'lucia';
+import type pg from 'pg';
 import type { Locale, Role } from '../../../db/schema';
 import { pool } from '~/lib/db.server';
 import { getEnv, isProduction } from '~/lib/env.server';
 
 export const SESSION_COOKIE = 'banso_session';
 
+/**
+ * Lucia's adapter reads the session and its user in two statements (two pool connections) on
+ * every request; one join does it, and reads only the user columns the app uses (not the
+ * password hash). Everything else (create, extend, invalidate) is Lucia's own.
+ */
+class SessionAdapter extends NodePostgresAdapter {
+  constructor(private readonly client: pg.Pool) {
+    super(client, { user: 'app_user', session: 'user_session' });
+  }
+
+  override async getSessionAndUser(
+    sessionId: string,
+  ): Promise<[session: DatabaseSession | null, user: DatabaseUser | null]> {
+    const { rows } = await this.client.query<{
+      user_id: string;
+      expires_at: Date;
+      created_at: Date;
+      email: string;
+      name: string;
+      role: Role;
+      partner_id: string | null;
+      locale: Locale;
+      status: 'invited' | 'active' | 'disabled';
+    }>(
+      `select s.user_id, s.expires_at, s.created_at,
+         u.email, u.name, u.role, u.partner_id, u.locale, u.status
+       from user_session s join app_user u on u.id = s.user_id where s.id = $1`,
+      [sessionId],
+    );
+    const r = rows[0];
+    if (!r) return [null, null];
+    return [
+      {
+        id: sessionId,
+        userId: r.user_id,
+        expiresAt: r.expires_at,
+        attributes: { created_at: r.created_at },
+      },
+      {
+        id: r.user_id,
+        attributes: {
+          email: r.email,
+          name: r.name,
+          role: r.role,
+          partner_id: r.partner_id,
+          locale: r.locale,
+          status: r.status,
+        },
+      },
+    ];
+  }
+}
+
 function createLucia() {
   const env = getEnv();
-  return new Lucia(new NodePostgresAdapter(pool(), { user: 'app_user', session: 'user_session' }), {
+  return new Lucia(new SessionAdapter(pool()), {
     // Idle expiry: Lucia slides expires_at forward on use (once less than half remains).
     sessionExpiresIn: new TimeSpan(env.SESSION_IDLE_HOURS * 60, 'm'),
     sessionCookie: {
