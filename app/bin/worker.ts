@@ -1,7 +1,7 @@
 import { getEnv } from '~/lib/env.server';
 import { pool } from '~/lib/db.server';
 import { startWorker } from '~/lib/worker.server';
-import { log, prepareDatabase } from './bootstrap';
+import { log, onShutdownSignal, prepareDatabase } from './bootstrap';
 
 /** `npm run worker`: the job worker as its own process (run the app with RUN_WORKER=false). */
 async function main() {
@@ -13,8 +13,7 @@ async function main() {
     await shutdown();
     process.exit(0);
   };
-  process.on('SIGINT', () => void stop());
-  process.on('SIGTERM', () => void stop());
+  onShutdownSignal(stop);
   await runner.promise;
 }
 

@@ -1,5 +1,6 @@
 // Plain SVG charts (no library): the numbers are always in the table next to them, so the
 // chart itself is hidden from screen readers.
+import { formatNumber } from '~/lib/format';
 
 export function BarChart({
   rows,
@@ -39,7 +40,7 @@ export function BarChart({
               className="chart-bar"
             />
             <text x={labelW + w + 6} y={y + 17} className="chart-value">
-              {r.n.toLocaleString('ja-JP')}
+              {formatNumber(r.n)}
               {unit}
             </text>
           </g>

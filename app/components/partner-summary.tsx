@@ -1,5 +1,5 @@
 import { useTranslation } from 'react-i18next';
-import { formatDate, tokyoDate } from '~/lib/format';
+import { formatDate, tokyoDate, formatNumber } from '~/lib/format';
 
 export interface PartnerSummaryData {
   kind: string;
@@ -186,9 +186,7 @@ export function MouTable({
                 {formatDate(m.valid_from, locale)} –{' '}
                 {m.valid_until ? formatDate(m.valid_until, locale) : t('partners.mouOpenEnded')}
               </td>
-              <td data-label={t('mou.visitBaseFee')}>
-                ¥{m.visit_base_fee.toLocaleString('ja-JP')}
-              </td>
+              <td data-label={t('mou.visitBaseFee')}>¥{formatNumber(m.visit_base_fee)}</td>
               <td data-label={t('mou.maxConcurrent')}>{m.max_concurrent_requests}</td>
               <td data-label="PDF">
                 {m.signed_file_id ? <a href={`/files/${m.signed_file_id}`}>PDF</a> : '—'}

@@ -1,6 +1,6 @@
 import { useTranslation } from 'react-i18next';
 import { tKey } from '~/i18n/i18n';
-import { yen } from '~/lib/format';
+import { yen, formatNumber } from '~/lib/format';
 
 export interface StatementLineRow {
   id: string;
@@ -74,8 +74,7 @@ export function StatementView({
                     {[l.request_reference, l.mou_reference].filter(Boolean).join(' · ') || '—'}
                   </td>
                   <td data-label={t('payments.quantity')} className="num">
-                    {Number(l.quantity).toLocaleString('ja-JP')}{' '}
-                    {tKey(t, `payments.units.${l.unit}`)}
+                    {formatNumber(Number(l.quantity))} {tKey(t, `payments.units.${l.unit}`)}
                   </td>
                   <td data-label={t('payments.unitPrice')} className="num">
                     {l.unit === 'yen' ? '—' : yen(l.unit_price)}

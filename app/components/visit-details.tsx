@@ -1,6 +1,6 @@
 import { useTranslation } from 'react-i18next';
 import { tKey } from '~/i18n/i18n';
-import { formatDateTime, formatTime } from '~/lib/format';
+import { formatDateTime, formatTime, formatNumber } from '~/lib/format';
 
 export interface VisitDetailsData {
   visit_date: string;
@@ -65,7 +65,7 @@ export function VisitDetails({ visit: v }: { visit: VisitDetailsData }) {
           <dd>{v.travel_km !== null ? `${Number(v.travel_km)} km` : '—'}</dd>
           <dt>{t('visits.travelCost')}</dt>
           <dd>
-            {v.travel_cost !== null ? `¥${v.travel_cost.toLocaleString('ja-JP')}` : '—'}
+            {v.travel_cost !== null ? `¥${formatNumber(v.travel_cost)}` : '—'}
             {v.receipt_file_id ? (
               <>
                 {' '}

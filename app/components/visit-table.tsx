@@ -1,7 +1,7 @@
 import { Link } from '@remix-run/react';
 import { useTranslation } from 'react-i18next';
 import { tKey } from '~/i18n/i18n';
-import { formatTime } from '~/lib/format';
+import { formatTime, formatNumber } from '~/lib/format';
 
 export interface VisitRow {
   id: string;
@@ -49,7 +49,7 @@ export function VisitTable({ visits, linkBase }: { visits: VisitRow[]; linkBase:
                 {v.travel_km !== null ? `${Number(v.travel_km)} km` : '—'}
               </td>
               <td data-label={t('visits.travelCost')}>
-                {v.travel_cost !== null ? `¥${v.travel_cost.toLocaleString('ja-JP')}` : '—'}
+                {v.travel_cost !== null ? `¥${formatNumber(v.travel_cost)}` : '—'}
               </td>
               <td data-label={t('visits.status')}>
                 <span className={`status visit-status-${v.status}`}>

@@ -28,6 +28,8 @@ const envSchema = z.object({
     .min(3)
     .default('伴走連携ネットワーク事務局 <no-reply@banso-network.example>'),
   RUN_WORKER: bool.default('true'),
+  /** HTTP processes on this machine (node:cluster, one listening port); 1 serves in-process. */
+  WEB_CONCURRENCY: z.coerce.number().int().min(1).max(64).default(1),
   WORKER_CONCURRENCY: z.coerce.number().int().min(1).max(50).default(4),
   TRUST_PROXY: bool.default('false'),
   MAP_TILE_URL: z.string().min(1).default('https://tile.openstreetmap.org/{z}/{x}/{y}.png'),

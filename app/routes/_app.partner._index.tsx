@@ -5,7 +5,7 @@ import { tKey } from '~/i18n/i18n';
 import { KeysetPager } from '~/components/keyset-pager';
 import { db } from '~/lib/db.server';
 import { pageRequest } from '~/lib/keyset.server';
-import { formatDateTime } from '~/lib/format';
+import { formatDateTime, formatNumber } from '~/lib/format';
 import { requireRole } from '~/modules/auth/auth.server';
 import { partnerInbox } from '~/modules/dispatch/requests.server';
 import { getPartnerName } from '~/modules/partners/partners.server';
@@ -49,7 +49,7 @@ export default function PartnerHome() {
               <p className="pre-line">{o.summary ?? t('consent.notShared')}</p>
               <p className="muted">
                 {formatDateTime(o.window_start, locale)} · {Number(o.distance_km)} km
-                {o.estimated_fee !== null ? ` · ¥${o.estimated_fee.toLocaleString('ja-JP')}` : ''}
+                {o.estimated_fee !== null ? ` · ¥${formatNumber(o.estimated_fee)}` : ''}
               </p>
               <p>
                 <span className="status">

@@ -10,7 +10,7 @@ import { z } from 'zod';
 import { Notice, SubmitButton } from '~/components/forms';
 import { tKey } from '~/i18n/i18n';
 import { db } from '~/lib/db.server';
-import { formatDateTime } from '~/lib/format';
+import { formatDateTime, formatNumber } from '~/lib/format';
 import { audit } from '~/modules/audit/audit.server';
 import { requireRole } from '~/modules/auth/auth.server';
 import { acceptOffer, declineOffer, getOfferForPartner } from '~/modules/dispatch/requests.server';
@@ -117,7 +117,7 @@ export default function OfferPage() {
           <dd>
             {Number(o.distance_km)} km
             {o.estimated_fee !== null
-              ? ` · ${t('dispatch.estimatedFee', { fee: o.estimated_fee.toLocaleString('ja-JP') })}`
+              ? ` · ${t('dispatch.estimatedFee', { fee: formatNumber(o.estimated_fee) })}`
               : ''}
           </dd>
           {pending ? (

@@ -23,7 +23,7 @@ import { FieldErrors, Notice, SubmitButton } from '~/components/forms';
 import DispatchMap from '~/components/map/dispatch-map.client';
 import { tKey } from '~/i18n/i18n';
 import { db } from '~/lib/db.server';
-import { formatDateTime } from '~/lib/format';
+import { formatDateTime, formatNumber } from '~/lib/format';
 import { audit } from '~/modules/audit/audit.server';
 import { requireRole } from '~/modules/auth/auth.server';
 import { DomainError } from '~/modules/errors';
@@ -732,7 +732,7 @@ export default function RequestPage() {
                             {t('dispatch.distance', { km: c.distanceKm })} ·{' '}
                             {c.estimatedFee !== null
                               ? t('dispatch.estimatedFee', {
-                                  fee: c.estimatedFee.toLocaleString('ja-JP'),
+                                  fee: formatNumber(c.estimatedFee),
                                 })
                               : t('dispatch.feeActual')}{' '}
                             · {t('dispatch.load', { n: c.activeRequests, max: c.maxConcurrent })}

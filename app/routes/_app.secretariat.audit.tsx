@@ -4,7 +4,7 @@ import { useTranslation } from 'react-i18next';
 import { FieldErrors } from '~/components/forms';
 import { KeysetPager } from '~/components/keyset-pager';
 import { db } from '~/lib/db.server';
-import { TIME_ZONE } from '~/lib/format';
+import { formatSeconds } from '~/lib/format';
 import { pageRequest } from '~/lib/keyset.server';
 import { listAuditLog, parseAuditFilters } from '~/modules/audit/audit.server';
 import { requireRole } from '~/modules/auth/auth.server';
@@ -37,19 +37,6 @@ export async function loader({ request }: LoaderFunctionArgs) {
       ip: r.ip,
     })),
   };
-}
-
-function formatSeconds(d: Date | string, locale: 'ja' | 'en') {
-  return new Intl.DateTimeFormat(locale === 'ja' ? 'ja-JP' : 'en-GB', {
-    timeZone: TIME_ZONE,
-    year: 'numeric',
-    month: '2-digit',
-    day: '2-digit',
-    hour: '2-digit',
-    minute: '2-digit',
-    second: '2-digit',
-    hour12: false,
-  }).format(new Date(d));
 }
 
 export default function AuditLogPage() {

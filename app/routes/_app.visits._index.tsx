@@ -6,7 +6,7 @@ import { KeysetPager } from '~/components/keyset-pager';
 import { tKey } from '~/i18n/i18n';
 import { db } from '~/lib/db.server';
 import { pageRequest } from '~/lib/keyset.server';
-import { formatDateTime, formatTime } from '~/lib/format';
+import { formatDateTime, formatTime, formatNumber } from '~/lib/format';
 import { requireRole } from '~/modules/auth/auth.server';
 import { reviewQueue } from '~/modules/visits/visits.server';
 import { REVIEW_PAGE_SIZE } from '~/modules/visits/codes';
@@ -76,7 +76,7 @@ export default function VisitQueue() {
                       {v.travel_km !== null ? `${Number(v.travel_km)} km` : '—'}
                     </td>
                     <td data-label={t('visits.travelCost')}>
-                      {v.travel_cost !== null ? `¥${v.travel_cost.toLocaleString('ja-JP')}` : '—'}
+                      {v.travel_cost !== null ? `¥${formatNumber(v.travel_cost)}` : '—'}
                     </td>
                     <td data-label={t('visits.submittedAt')}>
                       {formatDateTime(v.submitted_at, locale)}

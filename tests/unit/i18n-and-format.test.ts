@@ -3,7 +3,15 @@ import en from '~/i18n/en';
 import { createI18n } from '~/i18n/i18n';
 import ja from '~/i18n/ja';
 import { resolveLocale } from '~/i18n/locale.server';
-import { formatDateTime } from '~/lib/format';
+import {
+  formatDate,
+  formatDateTime,
+  formatNumber,
+  formatSeconds,
+  formatTime,
+  tokyoDate,
+  yen,
+} from '~/lib/format';
 
 function keys(o: object, prefix = ''): string[] {
   return Object.entries(o).flatMap(([k, v]) =>
@@ -42,5 +50,20 @@ describe('dates are shown in Asia/Tokyo', () => {
     // 15:30 UTC is 00:30 the next day in Tokyo.
     expect(formatDateTime('2026-03-31T15:30:00Z', 'ja')).toBe('2026年4月1日 00:30');
     expect(formatDateTime('2026-03-31T15:30:00Z', 'en')).toBe('1 Apr 2026, 00:30');
+  });
+
+  it('each format and language keeps its own (reused) formatter, in any order of calls', () => {
+    const at = '2026-03-31T15:30:05Z';
+    for (let i = 0; i < 2; i++) {
+      expect(formatDate(at, 'en')).toBe('1 Apr 2026');
+      expect(formatDate(at, 'ja')).toBe('2026年4月1日');
+      expect(formatTime(at, 'ja')).toBe('00:30');
+      expect(formatSeconds(at, 'ja')).toBe('2026/04/01 00:30:05');
+      expect(formatSeconds(at, 'en')).toBe('01/04/2026, 00:30:05');
+      expect(formatDateTime(at, 'en')).toBe('1 Apr 2026, 00:30');
+      expect(tokyoDate(new Date(at))).toBe('2026-04-01');
+    }
+    expect(formatNumber(1234567)).toBe('1,234,567');
+    expect(yen(-1500)).toBe('-¥1,500');
   });
 });

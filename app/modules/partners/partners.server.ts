@@ -6,6 +6,7 @@ import { audit } from '~/modules/audit/audit.server';
 import { DomainError } from '~/modules/errors';
 import { PARTNER_STATUSES } from './codes';
 import type { ContactInput, PartnerInput } from './partner-schema';
+import { tokyoDate } from '~/lib/format';
 
 export async function partnerExists(q: Queryable, id: string): Promise<boolean> {
   if (!isUuid(id)) return false;
@@ -434,7 +435,7 @@ export async function listPartners(
 }
 
 export function tokyoToday(now = new Date()): string {
-  return new Intl.DateTimeFormat('en-CA', { timeZone: 'Asia/Tokyo' }).format(now);
+  return tokyoDate(now);
 }
 
 export async function listPrefectures(q: Queryable) {

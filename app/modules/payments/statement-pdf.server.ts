@@ -1,4 +1,4 @@
-import { tokyoDate, yen } from '~/lib/format';
+import { tokyoDate, yen, formatNumber } from '~/lib/format';
 import { BOLD, REGULAR, renderPdf } from '~/modules/pdf/pdf.server';
 import type { getStatement } from './payments.server';
 
@@ -90,7 +90,7 @@ export function statementPdf(s: Statement, now = new Date()): Promise<Buffer> {
             [l.request_reference, l.mou_reference].filter(Boolean).join(' '),
             l.kind === 'adjustment'
               ? ''
-              : `${Number(l.quantity).toLocaleString('ja-JP')} ${UNIT[l.unit] ?? ''}`,
+              : `${formatNumber(Number(l.quantity))} ${UNIT[l.unit] ?? ''}`,
             l.unit === 'yen' ? '' : yen(l.unit_price),
             yen(l.amount),
           ],

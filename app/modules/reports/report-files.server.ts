@@ -4,6 +4,7 @@ import { safeCell } from '~/lib/csv.server';
 import ja from '~/i18n/ja';
 import { BOLD, REGULAR, renderPdf } from '~/modules/pdf/pdf.server';
 import type { PublicReport, Shown } from './reports.server';
+import { formatNumber } from '~/lib/format';
 
 // The report as it leaves the secretariat (CSV, PDF, meeting attachment): built from the
 // suppressed form only, so no cell under 5 requests can appear.
@@ -148,7 +149,7 @@ export function reportPdf(r: PublicReport): Promise<Buffer> {
       for (const p of r.paid)
         line(
           `支払額 ${name('kinds', p.kind)}`,
-          p.amount === null ? null : `¥${p.amount.toLocaleString('ja-JP')}`,
+          p.amount === null ? null : `¥${formatNumber(p.amount)}`,
         );
       section('パートナーと研修 / Partners and training');
       line('有効なパートナー / active partners', r.partners.active);
