@@ -1,5 +1,5 @@
 import { type ChildProcess, spawn } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import net from 'node:net';
 import pg from 'pg';
 
@@ -29,15 +29,39 @@ export async function freePort(): Promise<number> {
   });
 }
 
-/** Peak and current resident memory of a process, from /proc (Linux), in MB. */
-export function memoryOf(pid: number): { rssMb: number; peakMb: number } | null {
-  try {
-    const status = readFileSync(`/proc/${pid}/status`, 'utf8');
-    const kb = (k: string) => Number(new RegExp(`${k}:\\s+(\\d+)`).exec(status)?.[1] ?? 0);
-    return { rssMb: round(kb('VmRSS') / 1024), peakMb: round(kb('VmHWM') / 1024) };
-  } catch {
-    return null;
+/** Children of a process (Linux /proc): the HTTP processes a clustered app forked. */
+export function childrenOf(pid: number): number[] {
+  const kids: number[] = [];
+  for (const d of readdirSync('/proc')) {
+    if (!/^\d+$/.test(d)) continue;
+    try {
+      const status = readFileSync(`/proc/${d}/status`, 'utf8');
+      if (Number(/PPid:\s+(\d+)/.exec(status)?.[1]) === pid) kids.push(Number(d));
+    } catch {
+      // gone meanwhile
+    }
   }
+  return kids;
+}
+
+/**
+ * Resident memory of a process and its children together (an app with WEB_CONCURRENCY forks
+ * its HTTP processes), from /proc (Linux), in MB: the sum now, and the sum of each one's peak.
+ */
+export function memoryOf(pid: number): { rssMb: number; peakMb: number } | null {
+  let rss = 0;
+  let peak = 0;
+  for (const p of [pid, ...childrenOf(pid)]) {
+    try {
+      const status = readFileSync(`/proc/${p}/status`, 'utf8');
+      const kb = (k: string) => Number(new RegExp(`${k}:\\s+(\\d+)`).exec(status)?.[1] ?? 0);
+      rss += kb('VmRSS');
+      peak += kb('VmHWM');
+    } catch {
+      if (p === pid) return null;
+    }
+  }
+  return { rssMb: round(rss / 1024), peakMb: round(peak / 1024) };
 }
 
 /** Starts `node --import tsx <script>` (so the pid is the Node process itself) and waits for a line. */

@@ -112,6 +112,11 @@ async function main() {
   }
   const port = await freePort();
   const base = `http://127.0.0.1:${port}`;
+  // HTTP processes of the app (WEB_CONCURRENCY): one per core of this machine by default.
+  const processes = Number(
+    process.env.BENCH_WEB_CONCURRENCY ?? (await import('node:os')).cpus().length,
+  );
+  results.app_processes = processes;
   const app = await startNode(
     'app/bin/serve.ts',
     {
@@ -123,8 +128,9 @@ async function main() {
       RUN_WORKER: 'false',
       SEED_DEMO: 'false',
       API_RATE_LIMIT_PER_MINUTE: '1000000',
+      WEB_CONCURRENCY: String(processes),
     },
-    /app listening/,
+    new RegExp(Array(processes).fill('app listening').join('[\\s\\S]*')),
     'app',
   );
 

@@ -238,4 +238,22 @@ describe('candidate search', () => {
       /partner_earth_idx/,
     );
   });
+
+  it('walks the index outward for this query only: same answer in a caller’s transaction, setting put back', async () => {
+    const alone = await findCandidates(db, base);
+    const inside = await db.transaction().execute(async (tx) => {
+      const found = await findCandidates(tx, base);
+      const after = await sql<{
+        v: string;
+      }>`select current_setting('enable_bitmapscan') as v`.execute(tx);
+      return { found, setting: after.rows[0]!.v };
+    });
+    expect(inside.found.map((c) => c.id)).toEqual(alone.map((c) => c.id));
+    expect(alone.length).toBeGreaterThan(0);
+    expect(inside.setting).toBe('on');
+    const outside = await sql<{
+      v: string;
+    }>`select current_setting('enable_bitmapscan') as v`.execute(db);
+    expect(outside.rows[0]!.v).toBe('on');
+  });
 });
