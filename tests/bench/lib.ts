@@ -1,7 +1,8 @@
 import { type ChildProcess, spawn } from 'node:child_process';
-import { readdirSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import net from 'node:net';
 import pg from 'pg';
+import { childrenOf } from '../support/processes';
 
 export const pct = (sorted: number[], p: number) =>
   sorted.length ? sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] : NaN;
@@ -27,21 +28,6 @@ export async function freePort(): Promise<number> {
     });
     srv.on('error', reject);
   });
-}
-
-/** Children of a process (Linux /proc): the HTTP processes a clustered app forked. */
-export function childrenOf(pid: number): number[] {
-  const kids: number[] = [];
-  for (const d of readdirSync('/proc')) {
-    if (!/^\d+$/.test(d)) continue;
-    try {
-      const status = readFileSync(`/proc/${d}/status`, 'utf8');
-      if (Number(/PPid:\s+(\d+)/.exec(status)?.[1]) === pid) kids.push(Number(d));
-    } catch {
-      // gone meanwhile
-    }
-  }
-  return kids;
 }
 
 /**

@@ -2,34 +2,20 @@
 // PostgreSQL. A signed-in user is served whichever process answers; a process that dies is
 // replaced while the others keep serving; SIGTERM stops them all and the primary exits 0.
 import { type ChildProcess, execFile, spawn } from 'node:child_process';
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import http from 'node:http';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { db } from '~/lib/db.server';
 import { makeUser } from '~/modules/demo/factories.server';
 import { freePort } from '../support/net';
+import { childrenOf } from '../support/processes';
 import { waitFor } from '../support/smtp';
 
 const exec = promisify(execFile);
 let app: ChildProcess;
 let out = '';
 let base: string;
-
-/** Processes whose parent is `pid` (Linux /proc). */
-function childrenOf(pid: number): number[] {
-  const kids: number[] = [];
-  for (const d of readdirSync('/proc')) {
-    if (!/^\d+$/.test(d)) continue;
-    try {
-      const status = readFileSync(`/proc/${d}/status`, 'utf8');
-      if (Number(/PPid:\s+(\d+)/.exec(status)?.[1]) === pid) kids.push(Number(d));
-    } catch {
-      // gone meanwhile
-    }
-  }
-  return kids;
-}
 
 const alive = (pid: number) => {
   try {
