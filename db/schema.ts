@@ -302,6 +302,8 @@ export interface AccompanimentRequestTable {
   require_trained: Generated<boolean>;
   /** The board's order (0–14), kept by triggers from status, urgency and the cascade's state. */
   board_rank: Generated<number>;
+  /** When its first offer was sent (kept by a trigger on offer): the report's dispatch times. */
+  first_offer_at: Timestamp | null;
   created_at: GeneratedTimestamp;
   updated_at: GeneratedTimestamp;
 }

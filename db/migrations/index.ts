@@ -19,6 +19,7 @@ import * as m20261123T2600 from './2026-11-23T2600_national_scale';
 import * as m20261123T2700 from './2026-11-23T2700_request_children_indexes';
 import * as m20261123T2800 from './2026-11-23T2800_report_indexes';
 import * as m20261123T2900 from './2026-11-23T2900_board_rank';
+import * as m20261123T3000 from './2026-11-23T3000_report_period';
 
 /**
  * Every migration, in order. Listed statically (not read from the folder at run time) so the
@@ -46,4 +47,5 @@ export const migrations: Record<string, Migration> = {
   '2026-11-23T2700_request_children_indexes': m20261123T2700,
   '2026-11-23T2800_report_indexes': m20261123T2800,
   '2026-11-23T2900_board_rank': m20261123T2900,
+  '2026-11-23T3000_report_period': m20261123T3000,
 };

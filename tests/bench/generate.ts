@@ -178,6 +178,13 @@ export async function generateActivity(
           join bp on bp.n = 1 + (abs(hashtext(r.reference || k)) % ${bpCount})
         where r.status = 'offered'`,
     );
+    // Each request's first offer time (kept by a trigger in production).
+    await step(
+      'first offer times',
+      sql`update accompaniment_request r set first_offer_at = f.at
+        from (select request_id, min(sent_at) as at from offer group by 1) f
+        where f.request_id = r.id`,
+    );
     const events = await step(
       'request events',
       sql`insert into request_event (request_id, at, actor_user_id, type, detail)
