@@ -1,3 +1,4 @@
+import { existsSync, readdirSync } from 'node:fs';
 import { createRequestHandler } from '@remix-run/express';
 import type { ServerBuild } from '@remix-run/node';
 import compression from 'compression';
@@ -32,7 +33,13 @@ export function createApp({ getBuild, dev }: { getBuild: () => ServerBuild; dev:
     res.status(health.status === 'ok' ? 200 : 503).json(health);
   });
   app.use('/build', express.static('public/build', { immutable: true, maxAge: '1y' }));
-  app.use(express.static('public', { maxAge: '1h' }));
+  // Only paths under a name public/ holds are looked up on disk: every page and API request
+  // otherwise cost a file-system stat before reaching Remix.
+  const publicNames = new Set(existsSync('public') ? readdirSync('public') : []);
+  const publicFiles = express.static('public', { maxAge: '1h' });
+  app.use((req, res, next) =>
+    publicNames.has(req.path.split('/')[1] ?? '') ? publicFiles(req, res, next) : next(),
+  );
   app.use(originCheck);
   app.all(
     '*',

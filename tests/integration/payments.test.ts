@@ -425,6 +425,79 @@ describe('building statements', () => {
     expect((await totals(r.statementId!)).subtotal).toBe(24000);
   });
 
+  it('"build all" in batches gives every partner the statement building it alone gives; approved ones stay untouched', async () => {
+    // Two identical sets of partners: one built one by one, the other by "build all" in
+    // batches of two (so batches mix partners with and without stays, and the locked one).
+    const setUp = async (set: string) => {
+      const ps: Payee[] = [];
+      for (let i = 0; i < 5; i++) {
+        const p = await payee(`BATCH-${set}${i}`, { withholding: i === 1 });
+        await mou(p.id, {
+          visitBaseFee: 1000 * (i + 1),
+          hourlyFee: 2000,
+          travelMode: 'per_km',
+          travelPerKm: 20,
+          shelterPerNight: 3000,
+          consumptionTax: i === 2,
+        });
+        await visit(p, '2026-03-10', { start: '09:00', end: '13:10', km: 12 + i });
+        await visit(p, '2026-03-24');
+        if (i % 2 === 0) await stay(p, '2026-03-29', '2026-04-02', 1 + i);
+        ps.push(p);
+      }
+      return ps;
+    };
+    const shape = async (p: Payee) => {
+      const [st] = await liveStatements(p, '2026-03');
+      const lines = (await liveLinesOf(p)).map((l) => [l.kind, l.amount, Number(l.quantity)]);
+      return { status: st?.status, totals: st && (await totals(st.id)), lines };
+    };
+
+    const alone = await setUp('A');
+    const batched = await setUp('B');
+    // The last partner of each set already has an approved statement for March; a visit
+    // approved afterwards must wait for a later month's statement.
+    const lockedA = await approvedStatement(alone[4]!, '2026-03');
+    const lockedB = await approvedStatement(batched[4]!, '2026-03');
+    await visit(alone[4]!, '2026-03-26');
+    const late = await visit(batched[4]!, '2026-03-26');
+
+    for (const p of alone.slice(0, 4)) expect((await build(p, '2026-03')).outcome).toBe('created');
+    const results = await buildAll('2026-03', staff, new Date(), { batch: 2, lanes: 2 });
+    const ours = (p: Payee) => results.filter((r) => r.partnerId === p.id);
+    for (const p of batched.slice(0, 4)) {
+      expect(ours(p)).toMatchObject([{ outcome: 'created', added: expect.any(Number) }]);
+      expect(ours(p)[0]!.added).toBeGreaterThan(0);
+    }
+    expect(ours(batched[4]!)).toMatchObject([{ outcome: 'locked', statementId: lockedB }]);
+    expect((await liveLinesOf(batched[4]!)).some((l) => l.visit_id === late)).toBe(false);
+
+    for (let i = 0; i < 5; i++) {
+      const [a, b] = [await shape(alone[i]!), await shape(batched[i]!)];
+      expect(b).toEqual(a);
+      expect(a.lines.length).toBeGreaterThan(0);
+    }
+    expect((await statement(lockedA)).status).toBe('approved');
+
+    // Each created statement has its one audit entry.
+    for (const p of batched.slice(0, 4)) {
+      const id = ours(p)[0]!.statementId!;
+      const entries = await db
+        .selectFrom('audit_log')
+        .select('action')
+        .where('subject_id', '=', id)
+        .execute();
+      expect(entries.map((e) => e.action)).toEqual(['payment.statement_build']);
+    }
+
+    // Building again adds nothing.
+    const linesBefore = await Promise.all(batched.map(liveLinesOf));
+    const again = await buildAll('2026-03', staff, new Date(), { batch: 3, lanes: 2 });
+    for (const p of batched.slice(0, 4))
+      expect(again.filter((r) => r.partnerId === p.id).every((r) => r.added === 0)).toBe(true);
+    expect(await Promise.all(batched.map(liveLinesOf))).toEqual(linesBefore);
+  });
+
   it('a public body with a zero-fee MOU gets no statement', async () => {
     const p = await payee('PUBLIC', { kind: 'municipality', bank: false });
     await mou(p.id, { visitBaseFee: 0, hourlyFee: 0, travelMode: 'none', shelterPerNight: 0 });

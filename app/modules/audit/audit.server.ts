@@ -13,17 +13,26 @@ export interface AuditEntry {
 
 /** Appends to the audit log (the table refuses updates and deletes). Call inside the action's transaction. */
 export async function audit(q: Queryable, e: AuditEntry): Promise<void> {
-  await q
-    .insertInto('audit_log')
-    .values({
-      actor_user_id: e.actorId,
-      action: e.action,
-      subject_type: e.subjectType,
-      subject_id: e.subjectId ?? null,
-      detail: JSON.stringify(e.detail ?? {}),
-      ip: e.ip ?? null,
-    })
-    .execute();
+  await auditMany(q, [e]);
+}
+
+/** Several entries in one statement (a batch action records one per subject). */
+export async function auditMany(q: Queryable, entries: AuditEntry[]): Promise<void> {
+  // At most 6 parameters a row: well under PostgreSQL's 65,535 per statement.
+  for (let i = 0; i < entries.length; i += 5000)
+    await q
+      .insertInto('audit_log')
+      .values(
+        entries.slice(i, i + 5000).map((e) => ({
+          actor_user_id: e.actorId,
+          action: e.action,
+          subject_type: e.subjectType,
+          subject_id: e.subjectId ?? null,
+          detail: JSON.stringify(e.detail ?? {}),
+          ip: e.ip ?? null,
+        })),
+      )
+      .execute();
 }
 
 // ---- the secretariat's audit page -------------------------------------------------------------

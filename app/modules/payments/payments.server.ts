@@ -5,7 +5,7 @@ import { db, type Queryable, type Tx } from '~/lib/db.server';
 import { keysetPage, type PageRequest, type SortKey } from '~/lib/keyset.server';
 import { appUrl, getEnv } from '~/lib/env.server';
 import { tokyoDate } from '~/lib/format';
-import { audit } from '~/modules/audit/audit.server';
+import { audit, auditMany } from '~/modules/audit/audit.server';
 import { DomainError } from '~/modules/errors';
 import { enqueueEmail } from '~/modules/mail/mail.server';
 import { isUuid } from '~/modules/partners/partners.server';
@@ -40,18 +40,21 @@ const MOU_FEE_COLUMNS = [
   'consumption_tax',
 ] as const;
 
-/** A partner's MOUs that can price work (not drafts), latest start first. */
-async function mousOf(tx: Tx, partnerId: string) {
-  return tx
-    .selectFrom('mou')
-    .select([...MOU_FEE_COLUMNS, 'valid_from', 'valid_until'])
-    .where('partner_id', '=', partnerId)
-    .where('status', '!=', 'draft')
-    .orderBy('valid_from', 'desc')
-    .orderBy('id')
-    .execute();
-}
-type PricingMou = Awaited<ReturnType<typeof mousOf>>[number];
+type PricingMou = {
+  id: string;
+  partner_id: string;
+  visit_base_fee: number;
+  base_hours: string;
+  hourly_fee: number;
+  travel_mode: MouFees['travel_mode'];
+  travel_per_km: number;
+  travel_cap: number | null;
+  interpreter_hourly: number;
+  shelter_per_night: number;
+  consumption_tax: MouFees['consumption_tax'];
+  valid_from: string;
+  valid_until: string | null;
+};
 
 /** The MOU in force on a date (latest start wins if two overlap). */
 const mouOn = (mous: PricingMou[], date: string) =>
@@ -61,6 +64,24 @@ const fees = (m: PricingMou): MouFees => ({
   ...m,
   base_hours: Number(m.base_hours),
 });
+
+/** Groups rows by a key, keeping their order. */
+function groupBy<T>(rows: T[], key: (r: T) => string) {
+  const out = new Map<string, T[]>();
+  for (const r of rows) {
+    const k = key(r);
+    const list = out.get(k);
+    if (list) list.push(r);
+    else out.set(k, [r]);
+  }
+  return out;
+}
+
+/** Rows per INSERT: PostgreSQL takes at most 65,535 parameters in one statement. */
+const INSERT_CHUNK = 2000;
+async function insertChunked<R>(rows: R[], insert: (chunk: R[]) => Promise<unknown>) {
+  for (let i = 0; i < rows.length; i += INSERT_CHUNK) await insert(rows.slice(i, i + INSERT_CHUNK));
+}
 
 export type BuildResult = {
   partnerId: string;
@@ -83,35 +104,126 @@ export async function buildStatement(
   actor: Actor,
   now = new Date(),
 ): Promise<BuildResult> {
+  return (await buildStatements(tx, [partnerId], month, actor, now))[0]!;
+}
+
+/**
+ * `buildStatement` for many partners in one transaction, with a fixed number of statements
+ * whatever their number (each read and each write covers all of them): building every
+ * partner's statement of a month at national scale issued about fifteen statements per partner.
+ * Partners are locked in id order, so two batches that share partners cannot deadlock.
+ */
+export async function buildStatements(
+  tx: Tx,
+  partnerIds: string[],
+  month: string,
+  actor: Actor,
+  now = new Date(),
+): Promise<BuildResult[]> {
   if (!isMonth(month)) throw new DomainError('payments.errors.badMonth', 'month');
-  if (!isUuid(partnerId)) throw new DomainError('errors.notFound');
-  const partner = await tx
+  const ids = [...new Set(partnerIds)];
+  if (!ids.length) return [];
+  if (!ids.every(isUuid)) throw new DomainError('errors.notFound');
+  const partners = await tx
     .selectFrom('partner')
     .select(['id', 'withholding_tax', 'invoice_number'])
-    .where('id', '=', partnerId)
+    .where('id', 'in', ids)
+    .orderBy('id')
     .forUpdate()
-    .executeTakeFirst();
-  if (!partner) throw new DomainError('errors.notFound');
-  const result: BuildResult = {
-    partnerId,
-    statementId: null,
-    added: 0,
-    skipped: [],
-    outcome: 'nothing',
-  };
-  const existing = await tx
-    .selectFrom('payment_statement')
-    .select(['id', 'status'])
-    .where('partner_id', '=', partnerId)
-    .where('month', '=', month)
-    .where('status', '!=', 'void')
-    .executeTakeFirst();
-  if (existing && existing.status !== 'draft')
-    return { ...result, statementId: existing.id, outcome: 'locked' };
+    .execute();
+  if (partners.length !== ids.length) throw new DomainError('errors.notFound');
+
+  const existingOf = new Map(
+    (
+      await tx
+        .selectFrom('payment_statement')
+        .select(['id', 'status', 'partner_id'])
+        .where('partner_id', 'in', ids)
+        .where('month', '=', month)
+        .where('status', '!=', 'void')
+        .execute()
+    ).map((e) => [e.partner_id, e]),
+  );
+  // Partners whose statement of the month is approved or paid are not touched.
+  const open = ids.filter((id) => (existingOf.get(id)?.status ?? 'draft') === 'draft');
 
   const end = monthEnd(month);
   const today = tokyoDate(now);
-  const pending: {
+  // Nights are billed once their month has ended (the first of this month in Tokyo).
+  const billableBefore = `${today.slice(0, 7)}-01`;
+  const lastNight = end < billableBefore ? end : null;
+
+  const [visits, mous, stays] = open.length
+    ? await Promise.all([
+        tx
+          .selectFrom('visit as v')
+          .select([
+            'v.id',
+            'v.partner_id',
+            'v.visit_date',
+            'v.starts_at',
+            'v.ends_at',
+            'v.travel_km',
+            'v.travel_cost',
+            'v.interpreter_minutes',
+          ])
+          .where('v.partner_id', 'in', open)
+          .where('v.status', '=', 'approved')
+          .where('v.visit_date', '<=', end)
+          .where(({ not, exists, selectFrom }) =>
+            not(
+              exists(
+                selectFrom('payment_line as l')
+                  .select('l.id')
+                  .where('l.live', '=', true)
+                  .where('l.source_key', '=', sql<string>`'visit:' || v.id::text`),
+              ),
+            ),
+          )
+          .orderBy('v.visit_date')
+          .orderBy('v.id')
+          .execute(),
+        // Every MOU of the partners at once: each item is priced by the one in force that day.
+        tx
+          .selectFrom('mou')
+          .select([...MOU_FEE_COLUMNS, 'partner_id', 'valid_from', 'valid_until'])
+          .where('partner_id', 'in', open)
+          .where('status', '!=', 'draft')
+          .orderBy('valid_from', 'desc')
+          .orderBy('id')
+          .execute() as Promise<PricingMou[]>,
+        // Only stays with a night up to lastNight not yet on a live line (years of stays billed
+        // in full are not read again).
+        lastNight
+          ? tx
+              .selectFrom('shelter_stay as s')
+              .select(['s.id', 's.partner_id', 's.beds', 's.check_in', 's.check_out'])
+              .where('s.partner_id', 'in', open)
+              .where('s.check_in', '<=', lastNight)
+              .where(unbilledNights(lastNight))
+              .orderBy('s.check_in')
+              .execute()
+          : Promise.resolve([]),
+      ])
+    : [[], [], []];
+  const takenRows = stays.length
+    ? await tx
+        .selectFrom('payment_night')
+        .select(['stay_id', 'night'])
+        .where(
+          'stay_id',
+          'in',
+          stays.map((x) => x.id),
+        )
+        .where('live', '=', true)
+        .execute()
+    : [];
+  const visitsOf = groupBy(visits, (v) => v.partner_id);
+  const mousOf = groupBy(mous, (m) => m.partner_id);
+  const staysOf = groupBy(stays, (x) => x.partner_id);
+  const takenOf = groupBy(takenRows, (n) => n.stay_id);
+
+  type Pending = {
     line: PricedLine;
     source_key: string;
     visit_id?: string;
@@ -119,99 +231,65 @@ export async function buildStatement(
     work_date: string;
     mou_id: string;
     nights?: string[];
-  }[] = [];
-
-  const visits = await tx
-    .selectFrom('visit as v')
-    .select([
-      'v.id',
-      'v.visit_date',
-      'v.starts_at',
-      'v.ends_at',
-      'v.travel_km',
-      'v.travel_cost',
-      'v.interpreter_minutes',
-    ])
-    .where('v.partner_id', '=', partnerId)
-    .where('v.status', '=', 'approved')
-    .where('v.visit_date', '<=', end)
-    .where(({ not, exists, selectFrom }) =>
-      not(
-        exists(
-          selectFrom('payment_line as l')
-            .select('l.id')
-            .where('l.live', '=', true)
-            .where('l.source_key', '=', sql<string>`'visit:' || v.id::text`),
-        ),
-      ),
-    )
-    .orderBy('v.visit_date')
-    .orderBy('v.id')
-    .execute();
-  // Every MOU of the partner at once: a statement prices each item by the one in force that day.
-  const mous = await mousOf(tx, partnerId);
-  for (const v of visits) {
-    const mou = mouOn(mous, v.visit_date);
-    if (!mou) {
-      result.skipped.push({ kind: 'visit', id: v.id, reason: 'noMou' });
+  };
+  const results = new Map<string, BuildResult>();
+  const pendingOf = new Map<string, Pending[]>();
+  for (const partnerId of ids) {
+    const existing = existingOf.get(partnerId);
+    const result: BuildResult = {
+      partnerId,
+      statementId: null,
+      added: 0,
+      skipped: [],
+      outcome: 'nothing',
+    };
+    results.set(partnerId, result);
+    if (existing && existing.status !== 'draft') {
+      result.statementId = existing.id;
+      result.outcome = 'locked';
       continue;
     }
-    const lines = priceVisit(fees(mou), {
-      minutes: Math.round((v.ends_at.getTime() - v.starts_at.getTime()) / 60_000),
-      travel_km: v.travel_km === null ? null : Number(v.travel_km),
-      travel_cost: v.travel_cost,
-      interpreter_minutes: v.interpreter_minutes,
-    });
-    for (const line of lines)
-      pending.push({
-        line,
-        source_key: `visit:${v.id}`,
-        visit_id: v.id,
-        work_date: v.visit_date,
-        mou_id: mou.id,
+    const partnerMous = mousOf.get(partnerId) ?? [];
+    const pending: Pending[] = [];
+    pendingOf.set(partnerId, pending);
+    for (const v of visitsOf.get(partnerId) ?? []) {
+      const mou = mouOn(partnerMous, v.visit_date);
+      if (!mou) {
+        result.skipped.push({ kind: 'visit', id: v.id, reason: 'noMou' });
+        continue;
+      }
+      const lines = priceVisit(fees(mou), {
+        minutes: Math.round((v.ends_at.getTime() - v.starts_at.getTime()) / 60_000),
+        travel_km: v.travel_km === null ? null : Number(v.travel_km),
+        travel_cost: v.travel_cost,
+        interpreter_minutes: v.interpreter_minutes,
       });
-  }
-
-  // Nights are billed once their month has ended (the first of this month in Tokyo).
-  const billableBefore = `${today.slice(0, 7)}-01`;
-  const lastNight = end < billableBefore ? end : null;
-  if (lastNight) {
-    // Only stays with a night up to lastNight not yet on a live line (years of stays billed in
-    // full are not read again).
-    const stays = await tx
-      .selectFrom('shelter_stay as s')
-      .select(['s.id', 's.beds', 's.check_in', 's.check_out'])
-      .where('s.partner_id', '=', partnerId)
-      .where('s.check_in', '<=', lastNight)
-      .where(unbilledNights(lastNight))
-      .orderBy('s.check_in')
-      .execute();
-    for (const s of stays) {
-      const taken = new Set(
-        (
-          await tx
-            .selectFrom('payment_night')
-            .select('night')
-            .where('stay_id', '=', s.id)
-            .where('live', '=', true)
-            .execute()
-        ).map((n) => n.night),
-      );
+      for (const line of lines)
+        pending.push({
+          line,
+          source_key: `visit:${v.id}`,
+          visit_id: v.id,
+          work_date: v.visit_date,
+          mou_id: mou.id,
+        });
+    }
+    for (const st of lastNight ? (staysOf.get(partnerId) ?? []) : []) {
+      const taken = new Set((takenOf.get(st.id) ?? []).map((n) => n.night));
       // Every month from the check-in to this statement's month.
       const nights: string[] = [];
-      for (let m = monthOf(s.check_in); m <= month;) {
-        nights.push(...nightsInMonth(s.check_in, s.check_out, m));
+      for (let m = monthOf(st.check_in); m <= month;) {
+        nights.push(...nightsInMonth(st.check_in, st.check_out, m));
         const [y, mm] = m.split('-').map(Number) as [number, number];
         m = new Date(Date.UTC(y, mm, 1)).toISOString().slice(0, 7);
       }
-      const open = nights.filter((n) => !taken.has(n) && n <= lastNight);
+      const unbilled = nights.filter((n) => !taken.has(n) && n <= lastNight!);
       // One line per month and MOU, so each line is priced by one MOU.
       const groups = new Map<string, { mouId: string; nights: string[]; fees: MouFees }>();
-      for (const night of open) {
-        const mou = mouOn(mous, night);
+      for (const night of unbilled) {
+        const mou = mouOn(partnerMous, night);
         if (!mou) {
-          if (!result.skipped.some((x) => x.id === s.id))
-            result.skipped.push({ kind: 'stay', id: s.id, reason: 'noMou' });
+          if (!result.skipped.some((x) => x.id === st.id))
+            result.skipped.push({ kind: 'stay', id: st.id, reason: 'noMou' });
           continue;
         }
         const key = `${monthOf(night)}:${mou.id}`;
@@ -220,14 +298,14 @@ export async function buildStatement(
         groups.set(key, g);
       }
       for (const [key, g] of groups)
-        for (const line of priceNights(g.fees, s.beds, g.nights.length))
+        for (const line of priceNights(g.fees, st.beds, g.nights.length))
           pending.push({
             line: {
               ...line,
               note: `${g.nights[0]} – ${g.nights.at(-1)}${line.note ? ` (${line.note})` : ''}`,
             },
-            source_key: `stay:${s.id}:${key}`,
-            stay_id: s.id,
+            source_key: `stay:${st.id}:${key}`,
+            stay_id: st.id,
             work_date: g.nights[0]!,
             mou_id: g.mouId,
             nights: g.nights,
@@ -235,26 +313,33 @@ export async function buildStatement(
     }
   }
 
-  if (!pending.length && !existing) return result;
-  let statementId = existing?.id;
-  if (!statementId) {
-    const seq = await sql<{ n: string }>`select nextval('payment_statement_seq') as n`.execute(tx);
-    statementId = (
-      await tx
-        .insertInto('payment_statement')
-        .values({
-          reference: `PS-${month.replace('-', '')}-${String(seq.rows[0]!.n).padStart(6, '0')}`,
+  // New statements, numbered in one call of the sequence.
+  const partnerOf = new Map(partners.map((p) => [p.id, p]));
+  const toCreate = [...pendingOf].filter(([id, p]) => p.length && !existingOf.has(id));
+  const statementOf = new Map(
+    [...existingOf].filter(([, e]) => e.status === 'draft').map(([id, e]) => [id, e.id]),
+  );
+  if (toCreate.length) {
+    const seqs = await sql<{ n: string }>`select nextval('payment_statement_seq') as n
+      from generate_series(1, ${toCreate.length})`.execute(tx);
+    const created = await tx
+      .insertInto('payment_statement')
+      .values(
+        toCreate.map(([partnerId], i) => ({
+          reference: `PS-${month.replace('-', '')}-${String(seqs.rows[i]!.n).padStart(6, '0')}`,
           partner_id: partnerId,
           month,
-          invoice_number: partner.invoice_number,
-          withholding_applies: partner.withholding_tax,
+          invoice_number: partnerOf.get(partnerId)!.invoice_number,
+          withholding_applies: partnerOf.get(partnerId)!.withholding_tax,
           created_by: actor.userId,
-        })
-        .returning('id')
-        .executeTakeFirstOrThrow()
-    ).id;
+        })),
+      )
+      .returning(['id', 'partner_id'])
+      .execute();
+    for (const c of created) statementOf.set(c.partner_id, c.id);
   }
-  const lineRow = (p: (typeof pending)[number]) => ({
+
+  const lineRow = (statementId: string, p: Pending) => ({
     statement_id: statementId,
     kind: p.line.kind,
     source_key: p.source_key,
@@ -270,36 +355,65 @@ export async function buildStatement(
     note: p.line.note,
     created_by: actor.userId,
   });
-  // Lines without nights in one statement; a night line's id is needed for its nights.
-  const plain = pending.filter((p) => !p.nights?.length);
-  if (plain.length) await tx.insertInto('payment_line').values(plain.map(lineRow)).execute();
-  for (const p of pending) {
-    if (!p.nights?.length) continue;
-    const { id: lineId } = await tx
+  const all = [...pendingOf].flatMap(([partnerId, list]) =>
+    list.map((p) => ({ statementId: statementOf.get(partnerId)!, p })),
+  );
+  // Lines without nights as they are; a night line's id is needed for its nights.
+  await insertChunked(
+    all.filter((x) => !x.p.nights?.length),
+    (chunk) =>
+      tx
+        .insertInto('payment_line')
+        .values(chunk.map((x) => lineRow(x.statementId, x.p)))
+        .execute(),
+  );
+  const nightLines = all.filter((x) => x.p.nights?.length);
+  await insertChunked(nightLines, async (chunk) => {
+    const inserted = await tx
       .insertInto('payment_line')
-      .values(lineRow(p))
-      .returning('id')
-      .executeTakeFirstOrThrow();
-    await tx
-      .insertInto('payment_night')
-      .values(p.nights.map((night) => ({ line_id: lineId, stay_id: p.stay_id!, night })))
+      .values(chunk.map((x) => lineRow(x.statementId, x.p)))
+      .returning(['id', 'source_key', 'kind'])
       .execute();
-  }
-  await recomputeTotals(tx, statementId);
-  await audit(tx, {
-    actorId: actor.userId,
-    action: existing ? 'payment.statement_topup' : 'payment.statement_build',
-    subjectType: 'payment_statement',
-    subjectId: statementId,
-    detail: { month, lines: pending.length, skipped: result.skipped.length },
-    ip: actor.ip,
+    const idOf = new Map(inserted.map((l) => [`${l.source_key}|${l.kind}`, l.id]));
+    const nights = chunk.flatMap((x) =>
+      x.p.nights!.map((night) => ({
+        line_id: idOf.get(`${x.p.source_key}|${x.p.line.kind}`)!,
+        stay_id: x.p.stay_id!,
+        night,
+      })),
+    );
+    await insertChunked(nights, (n) => tx.insertInto('payment_night').values(n).execute());
   });
-  return {
-    ...result,
-    statementId,
-    added: pending.length,
-    outcome: existing ? (pending.length ? 'updated' : 'unchanged') : 'created',
-  };
+
+  // Totals of every statement touched, then one audit entry each.
+  const touched = ids.filter(
+    (id) => statementOf.has(id) && (pendingOf.get(id)?.length || existingOf.has(id)),
+  );
+  await recomputeTotalsOf(
+    tx,
+    touched.map((id) => statementOf.get(id)!),
+  );
+  const entries = touched.map((partnerId) => {
+    const statementId = statementOf.get(partnerId)!;
+    const added = pendingOf.get(partnerId)!.length;
+    const existing = existingOf.get(partnerId);
+    const result = results.get(partnerId)!;
+    Object.assign(result, {
+      statementId,
+      added,
+      outcome: existing ? (added ? 'updated' : 'unchanged') : 'created',
+    });
+    return {
+      actorId: actor.userId,
+      action: existing ? 'payment.statement_topup' : 'payment.statement_build',
+      subjectType: 'payment_statement',
+      subjectId: statementId,
+      detail: { month, lines: added, skipped: result.skipped.length },
+      ip: actor.ip,
+    };
+  });
+  await auditMany(tx, entries);
+  return partnerIds.map((id) => results.get(id)!);
 }
 
 /**
@@ -332,26 +446,34 @@ export async function partnersWithWork(q: Queryable, month: string, now = new Da
 }
 
 /**
- * Builds every partner's statement for the month, one transaction per partner, a few partners at
- * a time (each transaction locks only its own partner). On an error the others stop after the
- * partner they are on; what was built stays built, and building again continues.
+ * Builds every partner's statement for the month: partners in batches of `batch`, one
+ * transaction per batch (each locks only its own partners), `lanes` batches at a time. On an
+ * error the other lanes stop after the batch they are on; what was built stays built, and
+ * building again continues where it stopped.
  */
-export async function buildAll(month: string, actor: Actor, now = new Date(), lanes = 4) {
+export async function buildAll(
+  month: string,
+  actor: Actor,
+  now = new Date(),
+  { lanes = 2, batch = 200 }: { lanes?: number; batch?: number } = {},
+) {
   if (!isMonth(month)) throw new DomainError('payments.errors.badMonth', 'month');
   const ids = await partnersWithWork(db, month, now);
+  const batches: string[][] = [];
+  for (let i = 0; i < ids.length; i += batch) batches.push(ids.slice(i, i + batch));
   const results: BuildResult[] = [];
   let next = 0;
   let failed = false;
   // allSettled: on an error, return only once every lane has finished its transaction.
   const lanesDone = await Promise.allSettled(
-    Array.from({ length: Math.min(lanes, ids.length) }, async () => {
-      while (!failed && next < ids.length) {
-        const partnerId = ids[next++]!;
+    Array.from({ length: Math.min(lanes, batches.length) }, async () => {
+      while (!failed && next < batches.length) {
+        const partnerIds = batches[next++]!;
         try {
           results.push(
-            await db
+            ...(await db
               .transaction()
-              .execute((tx) => buildStatement(tx, partnerId, month, actor, now)),
+              .execute((tx) => buildStatements(tx, partnerIds, month, actor, now))),
           );
         } catch (err) {
           failed = true;
@@ -366,31 +488,43 @@ export async function buildAll(month: string, actor: Actor, now = new Date(), la
 }
 
 export async function recomputeTotals(tx: Tx, statementId: string) {
-  const s = await tx
-    .selectFrom('payment_statement')
-    .select('withholding_applies')
-    .where('id', '=', statementId)
-    .executeTakeFirstOrThrow();
-  const lines = await tx
-    .selectFrom('payment_line')
-    .select(['amount', 'taxable'])
-    .where('statement_id', '=', statementId)
-    .where('live', '=', true)
-    .execute();
-  const totals = statementTotals(lines, s.withholding_applies);
-  await tx
-    .updateTable('payment_statement')
-    .set({
-      subtotal: totals.subtotal,
-      taxable_base: totals.taxableBase,
-      consumption_tax: totals.consumptionTax,
-      withholding_tax: totals.withholdingTax,
-      total: totals.total,
-      transfer: totals.transfer,
-      updated_at: sql`now()`,
-    })
-    .where('id', '=', statementId)
-    .execute();
+  return (await recomputeTotalsOf(tx, [statementId]))[0]!;
+}
+
+/** Recomputes the totals of these statements from their live lines, in three statements. */
+async function recomputeTotalsOf(tx: Tx, statementIds: string[]) {
+  if (!statementIds.length) return [];
+  const [statements, lines] = await Promise.all([
+    tx
+      .selectFrom('payment_statement')
+      .select(['id', 'withholding_applies'])
+      .where('id', 'in', statementIds)
+      .execute(),
+    tx
+      .selectFrom('payment_line')
+      .select(['statement_id', 'amount', 'taxable'])
+      .where('statement_id', 'in', statementIds)
+      .where('live', '=', true)
+      .execute(),
+  ]);
+  const linesOf = groupBy(lines, (l) => l.statement_id);
+  const withholdingOf = new Map(statements.map((st) => [st.id, st.withholding_applies]));
+  const totals = statementIds.map((id) => {
+    const applies = withholdingOf.get(id);
+    if (applies === undefined) throw new DomainError('errors.notFound');
+    return { id, ...statementTotals(linesOf.get(id) ?? [], applies) };
+  });
+  await sql`update payment_statement s set subtotal = v.subtotal, taxable_base = v.taxable_base,
+      consumption_tax = v.consumption_tax, withholding_tax = v.withholding_tax, total = v.total,
+      transfer = v.transfer, updated_at = now()
+    from (values ${sql.join(
+      totals.map(
+        (t) =>
+          sql`(${t.id}::uuid, ${t.subtotal}::int, ${t.taxableBase}::int, ${t.consumptionTax}::int,
+            ${t.withholdingTax}::int, ${t.total}::int, ${t.transfer}::int)`,
+      ),
+    )}) v(id, subtotal, taxable_base, consumption_tax, withholding_tax, total, transfer)
+    where s.id = v.id`.execute(tx);
   return totals;
 }
 
