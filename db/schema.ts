@@ -338,6 +338,8 @@ export interface VisitTable {
   purged_at: Timestamp | null;
   created_at: GeneratedTimestamp;
   updated_at: GeneratedTimestamp;
+  /** A live payment line pays for it (kept by a trigger on payment_line). */
+  billed: Generated<boolean>;
 }
 
 export interface ShelterStayTable {

@@ -20,6 +20,7 @@ import * as m20261123T2700 from './2026-11-23T2700_request_children_indexes';
 import * as m20261123T2800 from './2026-11-23T2800_report_indexes';
 import * as m20261123T2900 from './2026-11-23T2900_board_rank';
 import * as m20261123T3000 from './2026-11-23T3000_report_period';
+import * as m20261123T3100 from './2026-11-23T3100_visit_billed';
 
 /**
  * Every migration, in order. Listed statically (not read from the folder at run time) so the
@@ -48,4 +49,5 @@ export const migrations: Record<string, Migration> = {
   '2026-11-23T2800_report_indexes': m20261123T2800,
   '2026-11-23T2900_board_rank': m20261123T2900,
   '2026-11-23T3000_report_period': m20261123T3000,
+  '2026-11-23T3100_visit_billed': m20261123T3100,
 };

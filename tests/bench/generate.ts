@@ -278,6 +278,13 @@ export async function generateActivity(
         select l.id, l.stay_id, l.work_date + k from l cross join lateral generate_series(0, l.quantity::int - 1) k`,
     );
 
+    // Which visits a live line pays for (kept by a trigger in production).
+    await step(
+      'billed visits',
+      sql`update visit v set billed = true
+        from (select distinct visit_id from payment_line where live and visit_id is not null) l
+        where l.visit_id = v.id`,
+    );
     await sql`set session_replication_role = origin`.execute(c);
     await sql`drop table bp`.execute(c);
     return { users, requests, offers, events, visits, stays, statements, lines };

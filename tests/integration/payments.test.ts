@@ -521,9 +521,21 @@ describe('void', () => {
     await mou(p.id, { visitBaseFee: 5000 });
     const v1 = await visit(p, '2026-08-03');
     const v2 = await visit(p, '2026-08-17');
+    const billed = async () =>
+      (
+        await db
+          .selectFrom('visit')
+          .select(['id', 'billed'])
+          .where('id', 'in', [v1, v2])
+          .orderBy('visit_date')
+          .execute()
+      ).map((v) => v.billed);
+    expect(await billed()).toEqual([false, false]);
     const first = await build(p, '2026-08');
     expect(first.outcome).toBe('created');
     const s1 = first.statementId!;
+    // The flag the build looks visits up by follows the live lines, both ways.
+    expect(await billed()).toEqual([true, true]);
     const before = (await liveLinesOf(p)).map((l) => [l.visit_id, l.kind, l.amount]);
     expect(before).toEqual([
       [v1, 'visit_base', 5000],
@@ -538,6 +550,7 @@ describe('void', () => {
     await tx((t) => voidStatement(t, s1, '金額の誤り', staff));
     expect(await statement(s1)).toMatchObject({ status: 'void', void_reason: '金額の誤り' });
     expect(await liveLinesOf(p)).toEqual([]);
+    expect(await billed()).toEqual([false, false]);
     await refused(
       tx((t) => voidStatement(t, s1, 'もう一度', staff)),
       'payments.errors.alreadyVoid',
@@ -549,6 +562,7 @@ describe('void', () => {
     const s2 = second.statementId!;
     expect(s2).not.toBe(s1);
     expect((await liveLinesOf(p)).map((l) => [l.visit_id, l.kind, l.amount])).toEqual(before);
+    expect(await billed()).toEqual([true, true]);
     expect(await totals(s2)).toEqual({
       subtotal: 10000,
       taxable_base: 0,
