@@ -31,6 +31,9 @@ export async function up(db: Kysely<any>): Promise<void> {
   // Approved visits of a period, with their times (hours worked).
   await sql`create index visit_approved_period_idx on visit (visit_date) include (starts_at, ends_at)
     where status = 'approved'`.execute(db);
+  // Active partners and how long they are trained for (counted by the report).
+  await sql`create index partner_active_trained_idx on partner (trained_until)
+    where status = 'active'`.execute(db);
   // Paid statements of a period.
   await sql`create index statement_paid_period_idx on payment_statement (paid_on)
     include (partner_id, transfer) where status = 'paid'`.execute(db);

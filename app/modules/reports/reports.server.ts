@@ -120,17 +120,22 @@ export async function activityReport(q: Queryable, period: Period): Promise<Acti
         where s.check_in < ${period.to}::date and coalesce(s.check_out, current_date) > ${period.from}::date`.execute(
       q,
     ),
+    // Totals per partner first (an index-only scan of the period's paid statements), then only
+    // those partners' kinds: joining every statement to the partner table hashed all partners.
     sql<{ kind: string; amount: number; statements: number }>`select p.kind,
-          sum(s.transfer)::int as amount, count(*)::int as statements
-        from payment_statement s join partner p on p.id = s.partner_id
-        where s.status = 'paid' and s.paid_on >= ${period.from}::date and s.paid_on < ${period.to}::date
+          sum(s.amount)::int as amount, sum(s.n)::int as statements
+        from (select partner_id, sum(transfer) as amount, count(*) as n from payment_statement
+          where status = 'paid' and paid_on >= ${period.from}::date and paid_on < ${period.to}::date
+          group by 1) s
+          join partner p on p.id = s.partner_id
         group by 1 order by 2 desc`.execute(q),
+    // Active partners from the active ones only (partner_active_trained_idx), not all partners.
     sql<{ active: number; trained: number; with_requests: number }>`select
-          count(*) filter (where p.status = 'active')::int as active,
-          count(*) filter (where p.status = 'active' and p.trained_until >= ${period.to}::date - 1)::int as trained,
+          count(*)::int as active,
+          count(*) filter (where p.trained_until >= ${period.to}::date - 1)::int as trained,
           (select count(distinct r.accepted_partner_id)::int from accompaniment_request r
             where ${inPeriod} and r.accepted_partner_id is not null) as with_requests
-        from partner p`.execute(q),
+        from partner p where p.status = 'active'`.execute(q),
     sql<{ held: number; attended: number; partners: number }>`select
           count(distinct s.id)::int as held,
           count(r.id) filter (where r.attendance = 'attended')::int as attended,
