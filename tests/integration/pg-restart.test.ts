@@ -4,10 +4,9 @@
 // answers 503 and requests fail cleanly (5xx, none hangs, the process survives); afterwards the
 // same process answers 200 and serves again, and every request acknowledged to the user (the
 // redirect to its page) is in the database with its event.
-import { type ChildProcess, execFile, spawn } from 'node:child_process';
-import { existsSync, promises as fs } from 'node:fs';
+import { type ChildProcess, spawn } from 'node:child_process';
+import { promises as fs } from 'node:fs';
 import path from 'node:path';
-import { promisify } from 'node:util';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { closeDb, db } from '~/lib/db.server';
 import { resetEnvCache } from '~/lib/env.server';
@@ -17,7 +16,6 @@ import { tokyoLocal } from '../support/dispatch';
 import { freePort } from '../support/net';
 import { waitFor } from '../support/smtp';
 
-const exec = promisify(execFile);
 const testDbUrl = process.env.DATABASE_URL!;
 const dataDir = path.resolve(`.data/test-pg-restart-${process.pid}`);
 let pgPort: number;
@@ -31,8 +29,6 @@ const startPg = () =>
   startEmbeddedPostgres({ dataDir: path.join(dataDir, 'pg'), port: pgPort, database: 'banso' });
 
 beforeAll(async () => {
-  // The server needs the production build; CI's `npm test` runs before any build exists.
-  if (!existsSync('build/index.js')) await exec('npx', ['remix', 'build'], { timeout: 600_000 });
   pgPort = await freePort();
   pg = await startPg();
   const url = pg.connectionString('banso');

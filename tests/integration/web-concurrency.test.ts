@@ -1,10 +1,8 @@
 // WEB_CONCURRENCY: the production server forks HTTP processes that share one port and one
 // PostgreSQL. A signed-in user is served whichever process answers; a process that dies is
 // replaced while the others keep serving; SIGTERM stops them all and the primary exits 0.
-import { type ChildProcess, execFile, spawn } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { type ChildProcess, spawn } from 'node:child_process';
 import http from 'node:http';
-import { promisify } from 'node:util';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { db } from '~/lib/db.server';
 import { makeUser } from '~/modules/demo/factories.server';
@@ -12,7 +10,6 @@ import { freePort } from '../support/net';
 import { childrenOf } from '../support/processes';
 import { waitFor } from '../support/smtp';
 
-const exec = promisify(execFile);
 let app: ChildProcess;
 let out = '';
 let base: string;
@@ -43,7 +40,6 @@ function get(path: string, cookie?: string): Promise<number> {
 }
 
 beforeAll(async () => {
-  if (!existsSync('build/index.js')) await exec('npx', ['remix', 'build'], { timeout: 600_000 });
   const port = await freePort();
   base = `http://127.0.0.1:${port}`;
   // node itself (not the tsx launcher), so the forked HTTP processes are its children.

@@ -1,5 +1,8 @@
+import { execFile } from 'node:child_process';
+import { existsSync, readFileSync } from 'node:fs';
 import { rm } from 'node:fs/promises';
 import path from 'node:path';
+import { promisify } from 'node:util';
 import pg from 'pg';
 import type { TestProject } from 'vitest/node';
 import { createDb } from '../../db/connection';
@@ -21,6 +24,7 @@ declare module 'vitest' {
  * copy (tests/support/setup-database.ts), so workers never share state.
  */
 export default async function setup(project: TestProject) {
+  await ensureProductionBuild();
   let adminUrl = process.env.TEST_DATABASE_URL;
   let stop: (() => Promise<void>) | undefined;
   if (!adminUrl) {
@@ -67,4 +71,19 @@ export async function adminQuery(url: string, text: string) {
   } finally {
     await client.end();
   }
+}
+
+/**
+ * Tests that start the production server (pg-restart, web-concurrency, kill9) need a production
+ * build: a development one (`npm run dev`'s, or one made under vitest's NODE_ENV=test) renders
+ * with jsxDEV, which production React does not have, and every page answers 500. Built once
+ * here, before any test file runs, so no two files build at the same time.
+ */
+async function ensureProductionBuild() {
+  const file = 'build/index.js';
+  if (existsSync(file) && !readFileSync(file, 'utf8').includes('jsxDEV')) return;
+  await promisify(execFile)('npx', ['remix', 'build'], {
+    timeout: 600_000,
+    env: { ...process.env, NODE_ENV: 'production' },
+  });
 }
